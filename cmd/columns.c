@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Every column, declared once: ls, stat, rm and sorting all read this table. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "out.h"
+
+static void set_str(struct cell *c, const char *s)
+{
+	c->type = CELL_STR;
+	c->s = s;
+}
+
+static void set_u64(struct cell *c, enum cell_type type, uint64_t v)
+{
+	c->type = type;
+	c->u = v;
+}
+
+static void set_time(struct cell *c, const struct shm_seg *seg, unsigned field, int64_t t)
+{
+	if (seg->fields & field) {
+		c->type = CELL_TIME;
+		c->i = t;
+	}
+}
+
+static bool is_sysv(const struct shm_seg *seg)
+{
+	return seg->kind == SHM_KIND_SYSV;
+}
+
+static const char *kind_name(enum shm_kind kind)
+{
+	switch (kind) {
+	case SHM_KIND_SYSV: return "sysv";
+	case SHM_KIND_POSIX: return "posix";
+	case SHM_KIND_SEM: return "sem";
+	case SHM_KIND_MEMFD: return "memfd";
+	}
+	return "?";
+}
+
+static void get_type(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_str(c, kind_name(seg->kind));
+}
+
+static void get_id(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	if (seg->name) {
+		snprintf(c->buf, sizeof(c->buf), "/%s", seg->name);
+		set_str(c, c->buf);
+		if (detail) {
+			snprintf(c->auxbuf, sizeof(c->auxbuf), "%s/%s", shm_ctx_shm_dir(ctx),
+				 seg->name);
+			c->aux = c->auxbuf;
+		}
+	} else if (seg->fields & SHM_F_ID) {
+		set_u64(c, CELL_U64, (uint64_t)seg->id);
+	}
+}
+
+static void get_key(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->fields & SHM_F_KEY)
+		set_u64(c, CELL_KEY, (uint32_t)seg->key);
+}
+
+static void set_name(struct cell *c, const char *name, uint32_t id)
+{
+	if (name) {
+		set_str(c, name);
+	} else {
+		snprintf(c->buf, sizeof(c->buf), "%u", (unsigned)id);
+		set_str(c, c->buf);
+	}
+}
+
+static void get_owner(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)detail;
+	set_name(c, shm_ctx_user_name(ctx, seg->uid), seg->uid);
+}
+
+static void get_group(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)detail;
+	set_name(c, shm_ctx_group_name(ctx, seg->gid), seg->gid);
+}
+
+static void get_perms(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	static const char rwx[] = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		c->buf[i] = seg->mode & (0400u >> i) ? rwx[i] : '-';
+	c->buf[9] = '\0';
+	set_str(c, c->buf);
+}
+
+static void get_mode(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_u64(c, CELL_MODE, seg->mode & (is_sysv(seg) ? 0777u : 07777u));
+}
+
+static void get_size(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_u64(c, CELL_SIZE, seg->size);
+}
+
+static void get_rss(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->fields & SHM_F_RSS)
+		set_u64(c, CELL_SIZE, seg->rss);
+}
+
+static void get_swap(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->fields & SHM_F_RSS)
+		set_u64(c, CELL_SIZE, seg->swap);
+}
+
+static void get_alloc(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->fields & SHM_F_ALLOC)
+		set_u64(c, CELL_SIZE, seg->alloc);
+}
+
+static void get_nattch(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->fields & SHM_F_NATTCH)
+		set_u64(c, CELL_U64, seg->nattch);
+}
+
+static void get_status(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (is_sysv(seg) && (seg->fields & SHM_F_STATUS))
+		set_u64(c, CELL_STATUS, seg->mode & (SHM_MODE_DEST | SHM_MODE_LOCKED));
+}
+
+/* The creator's name only while it lives: a reused pid is someone else. */
+static const char *creator_comm(struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	if (!shm_ctx_pid_alive_since(ctx, seg->cpid, seg->ctime))
+		return NULL;
+	return shm_ctx_pid_comm(ctx, seg->cpid);
+}
+
+static void set_pid(struct shm_ctx *ctx, struct cell *c, pid_t pid, const char *comm, bool detail)
+{
+	set_u64(c, CELL_U64, (uint64_t)pid);
+	if (detail && pid > 0) {
+		snprintf(c->auxbuf, sizeof(c->auxbuf), "%s", comm ? comm : "gone");
+		c->aux = c->auxbuf;
+	}
+	(void)ctx;
+}
+
+static void get_cpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	if (seg->fields & SHM_F_CPID)
+		set_pid(ctx, c, seg->cpid, detail ? creator_comm(ctx, seg) : NULL, detail);
+}
+
+static void get_lpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	if (seg->fields & SHM_F_LPID)
+		set_pid(ctx, c, seg->lpid, detail ? shm_ctx_pid_comm(ctx, seg->lpid) : NULL,
+			detail);
+}
+
+static void get_command(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)detail;
+	const char *comm = (seg->fields & SHM_F_CPID) ? creator_comm(ctx, seg) : NULL;
+	if (comm)
+		set_str(c, comm);
+}
+
+static void set_id_named(struct cell *c, uint32_t id, const char *name, bool detail)
+{
+	set_u64(c, CELL_U64, id);
+	if (detail && name) {
+		snprintf(c->auxbuf, sizeof(c->auxbuf), "%s", name);
+		c->aux = c->auxbuf;
+	}
+}
+
+static void get_uid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	set_id_named(c, seg->uid, detail ? shm_ctx_user_name(ctx, seg->uid) : NULL, detail);
+}
+
+static void get_gid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	set_id_named(c, seg->gid, detail ? shm_ctx_group_name(ctx, seg->gid) : NULL, detail);
+}
+
+static void get_cuid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	if (seg->fields & SHM_F_CREATOR)
+		set_id_named(c, seg->cuid, detail ? shm_ctx_user_name(ctx, seg->cuid) : NULL,
+			     detail);
+}
+
+static void get_cgid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	if (seg->fields & SHM_F_CREATOR)
+		set_id_named(c, seg->cgid, detail ? shm_ctx_group_name(ctx, seg->cgid) : NULL,
+			     detail);
+}
+
+static void get_atime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_time(c, seg, SHM_F_ATIME, seg->atime);
+}
+
+static void get_dtime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_time(c, seg, SHM_F_DTIME, seg->dtime);
+}
+
+static void get_ctime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_time(c, seg, SHM_F_CTIME, seg->ctime);
+}
+
+static void get_mtime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	set_time(c, seg, SHM_F_MTIME, seg->mtime);
+}
+
+const struct column shm_columns[] = {
+	{ "TYPE", "kind of object: sysv, posix, sem or memfd", false, get_type },
+	{ "ID", "System V shmid, or /NAME of a POSIX object", false, get_id },
+	{ "KEY", "System V key (0x00000000 is IPC_PRIVATE)", false, get_key },
+	{ "OWNER", "owner's user name", false, get_owner },
+	{ "GROUP", "owner's group name", false, get_group },
+	{ "PERMS", "permissions, rwxrwxrwx", false, get_perms },
+	{ "MODE", "permissions in octal", true, get_mode },
+	{ "SIZE", "size", true, get_size },
+	{ "RSS", "resident memory", true, get_rss },
+	{ "SWAP", "swapped-out memory", true, get_swap },
+	{ "NATTCH", "number of attaches", true, get_nattch },
+	{ "STATUS", "dest (removed, still attached), locked (SHM_LOCK)", false, get_status },
+	{ "CPID", "creator's process id", true, get_cpid },
+	{ "LPID", "last attach/detach process id", true, get_lpid },
+	{ "COMMAND", "creator's command name, while it lives", false, get_command },
+	{ "UID", "owner's user id", true, get_uid },
+	{ "GID", "owner's group id", true, get_gid },
+	{ "CUID", "creator's user id", true, get_cuid },
+	{ "CGID", "creator's group id", true, get_cgid },
+	{ "ATIME", "last attach time", false, get_atime },
+	{ "DTIME", "last detach time", false, get_dtime },
+	{ "CTIME", "last change time", false, get_ctime },
+	{ "MTIME", "last data change time (POSIX)", false, get_mtime },
+	{ "ALLOC", "bytes allocated in the tmpfs (POSIX)", true, get_alloc },
+	{ NULL, NULL, false, NULL },
+};
+
+const struct column *column_find(const char *name)
+{
+	for (const struct column *col = shm_columns; col->name; col++)
+		if (!strcasecmp(col->name, name))
+			return col;
+	return NULL;
+}
+
+void column_get(struct shm_ctx *ctx, const struct column *col, const struct shm_seg *seg,
+		bool detail, struct cell *cell)
+{
+	cell->type = CELL_NONE;
+	cell->aux = NULL;
+	col->get(ctx, seg, detail, cell);
+}
+
+static int add_columns(char *spec, const struct column ***v, size_t *n, char **bad)
+{
+	for (char *save = NULL, *tok = strtok_r(spec, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		const struct column *col = column_find(tok);
+		if (!col) {
+			*bad = tok;
+			return -ENOENT;
+		}
+		const struct column **grown = reallocarray(*v, *n + 1, sizeof(**v));
+		if (!grown)
+			return -ENOMEM;
+		*v = grown;
+		(*v)[(*n)++] = col;
+	}
+	return 0;
+}
+
+int columns_parse(const char *spec, const char *defaults, const struct column ***out,
+		  size_t *n, char **bad)
+{
+	const struct column **v = NULL;
+	size_t count = 0;
+	char *def = strdup(defaults);
+	char *copy = strdup(spec[0] == '+' ? spec + 1 : spec);
+	int r = -ENOMEM;
+	*bad = NULL;
+	if (!def || !copy)
+		goto done;
+	if (spec[0] == '+' && (r = add_columns(def, &v, &count, bad)) < 0)
+		goto done;
+	r = add_columns(copy, &v, &count, bad);
+	if (r == 0 && count == 0) {
+		*bad = copy;
+		r = -ENOENT;
+	}
+done:
+	if (*bad) {
+		/* The caller prints the bad name; hand over a copy it can free. */
+		*bad = strdup(*bad);
+	}
+	free(def);
+	free(copy);
+	if (r < 0) {
+		free(v);
+		return r;
+	}
+	*out = v;
+	*n = count;
+	return 0;
+}
+
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+int cell_compare(const struct cell *a, const struct cell *b)
+{
+	/* Rows a column does not apply to sort last. */
+	if (a->type == CELL_NONE || b->type == CELL_NONE)
+		return (a->type == CELL_NONE) - (b->type == CELL_NONE);
+	if (a->type == CELL_STR && b->type == CELL_STR)
+		return strcmp(a->s, b->s);
+	if (a->type == CELL_STR || b->type == CELL_STR)
+		return (a->type == CELL_STR) - (b->type == CELL_STR); /* ids before /names */
+	if (a->type == CELL_TIME)
+		return (a->i > b->i) - (a->i < b->i);
+	return cmp_u64(a->u, b->u);
+}

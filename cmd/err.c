@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Errors into words, and the popt plumbing every command uses. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+static const char *const shm_errors[] = {
+	[SHM_E_SYNTAX - SHM_E_SYNTAX] =
+		"not a segment (use ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ or /NAME)",
+	[SHM_E_PRIVATE_KEY - SHM_E_SYNTAX] =
+		"key 0x00000000 is IPC_PRIVATE and names no segment; name it by its shmid",
+	[SHM_E_BAD_PROJ - SHM_E_SYNTAX] =
+		"PROJ must be 1-255 or one non-digit character: ftok keeps only its low 8 bits",
+	[SHM_E_BAD_NAME - SHM_E_SYNTAX] =
+		"not a POSIX name: it must be 1-255 bytes, without '/', and not '.' or '..'",
+	[SHM_E_BAD_NUMBER - SHM_E_SYNTAX] = "not a number",
+	[SHM_E_RANGE - SHM_E_SYNTAX] = "number out of range",
+	[SHM_E_BAD_PROC - SHM_E_SYNTAX] = "unreadable /proc/sysvipc/shm format",
+	[SHM_E_NOT_SHM - SHM_E_SYNTAX] = "not a shared memory object (not a regular file)",
+	[SHM_E_FTOK_PATH - SHM_E_SYNTAX] = "ftok PATH does not exist, so it makes no key",
+};
+
+const char *cmd_strerror(int err)
+{
+	int e = err < 0 ? -err : err;
+	if (e >= SHM_E_SYNTAX && e < SHM_E_MAX)
+		return shm_errors[e - SHM_E_SYNTAX];
+	switch (e) {
+	case ENOENT: return "no such segment";
+	case EACCES:
+	case EPERM: return "permission denied";
+	case ELOOP: return "is a symbolic link; not followed";
+	}
+	return strerror(e);
+}
+
+void cmd_errorf(const char *cmd, const char *subject, const char *fmt, ...)
+{
+	va_list ap;
+	fflush(stdout);
+	fputs("shmtool: ", stderr);
+	if (cmd)
+		fprintf(stderr, "%s: ", cmd);
+	if (subject)
+		fprintf(stderr, "%s: ", subject);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool cmd_is_usage_error(int err)
+{
+	switch (-err) {
+	case SHM_E_SYNTAX:
+	case SHM_E_PRIVATE_KEY:
+	case SHM_E_BAD_PROJ:
+	case SHM_E_BAD_NAME:
+	case SHM_E_BAD_NUMBER:
+	case SHM_E_RANGE:
+		return true;
+	}
+	return false;
+}
+
+void cmd_error_sys(const char *cmd, const char *subject, int err)
+{
+	const char *words = strerror(err < 0 ? -err : err);
+	cmd_errorf(cmd, subject, "%c%s", tolower((unsigned char)words[0]), words + 1);
+}
+
+void cmd_error(const char *cmd, const char *subject, int err)
+{
+	const char *words = cmd_strerror(err);
+	if (words == strerror(err < 0 ? -err : err)) {
+		cmd_error_sys(cmd, subject, err);
+		return;
+	}
+	cmd_errorf(cmd, subject, "%s", words);
+}
+
+poptContext cmd_popt(const char *cmd, int argc, const char **argv,
+		     const struct poptOption *table, const char *usage)
+{
+	(void)cmd;
+	/* No POPT_CONTEXT_ARG_OPTS: free arguments come back from poptGetArgs. */
+	poptContext pc = poptGetContext("shmtool", argc, argv, table, 0);
+	if (pc && usage)
+		poptSetOtherOptionHelp(pc, usage);
+	return pc;
+}
+
+int cmd_next_opt(poptContext pc, const char *cmd)
+{
+	int rc = poptGetNextOpt(pc);
+	if (rc == -1)
+		return 0;
+	if (rc == 'h') {
+		poptPrintHelp(pc, stdout, 0);
+		return CMD_OPT_HELP_EXIT;
+	}
+	if (rc < -1) {
+		cmd_errorf(cmd, poptBadOption(pc, 0), "%s (see 'shmtool %s --help')",
+			   poptStrerror(rc), cmd);
+		return -EXIT_USAGE - 1;
+	}
+	return rc;
+}
+
+void cmd_take_arg(poptContext pc, char **slot)
+{
+	free(*slot);
+	*slot = poptGetOptArg(pc);
+}
+
+static int report_number(const char *cmd, const char *opt, const char *text, int r,
+			 const char *what)
+{
+	if (r == -SHM_E_RANGE)
+		cmd_errorf(cmd, text, "%s for %s is too large", what, opt);
+	else
+		cmd_errorf(cmd, text, "not a valid %s for %s", what, opt);
+	return EXIT_USAGE;
+}
+
+int cmd_parse_size(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+	int r = shm_parse_size(text, out);
+	return r < 0 ? report_number(cmd, opt, text, r,
+				     "size (e.g. 4096, 64K, 1MiB, 2GB)") : 0;
+}
+
+int cmd_parse_duration(const char *cmd, const char *opt, const char *text, uint64_t *out)
+{
+	int r = shm_parse_duration(text, out);
+	return r < 0 ? report_number(cmd, opt, text, r,
+				     "duration (e.g. 90s, 10m, 2h, 3d, 1w)") : 0;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* shmtool ls: every segment and object, as a table, raw fields, shell pairs or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "select.h"
+
+#define LS_DEFAULT_COLUMNS "TYPE,ID,KEY,OWNER,PERMS,SIZE,NATTCH,STATUS"
+
+enum {
+	OPT_OUTPUT = 1,
+	OPT_JSON,
+	OPT_RAW,
+	OPT_EXPORT,
+	OPT_NOHEADINGS,
+	OPT_BYTES,
+	OPT_SORT,
+	OPT_REVERSE,
+};
+
+struct ls_opts {
+	char *output;
+	char *sort;
+	enum out_mode mode;
+	int modes; /* how many of --json/--raw/--export were given */
+	bool noheadings, bytes, reverse;
+	struct selection sel;
+};
+
+struct sort_ctx {
+	struct shm_ctx *ctx;
+	const struct column *col;
+	int sign;
+};
+
+static int by_column(const void *a, const void *b, void *data)
+{
+	const struct sort_ctx *s = data;
+	struct cell x, y;
+	column_get(s->ctx, s->col, a, false, &x);
+	column_get(s->ctx, s->col, b, false, &y);
+	return s->sign * cell_compare(&x, &y);
+}
+
+static void reverse(struct shm_list *list)
+{
+	for (size_t i = 0, j = list->n; i + 1 < j; i++, j--) {
+		struct shm_seg t = list->v[i];
+		list->v[i] = list->v[j - 1];
+		list->v[j - 1] = t;
+	}
+}
+
+static int parse_columns(const char *spec, const struct column ***cols, size_t *n)
+{
+	char *bad;
+	int r = columns_parse(spec, LS_DEFAULT_COLUMNS, cols, n, &bad);
+	if (r == -ENOENT) {
+		cmd_errorf("ls", bad && bad[0] ? bad : spec,
+			   "unknown column (see 'shmtool ls --help' for the list)");
+		free(bad);
+		return EXIT_USAGE;
+	}
+	free(bad);
+	if (r < 0) {
+		cmd_error_sys("ls", NULL, r);
+		return EXIT_FAIL;
+	}
+	return 0;
+}
+
+static int ls_option(poptContext pc, struct shm_ctx *ctx, int val, struct ls_opts *o)
+{
+	switch (val) {
+	case OPT_OUTPUT: cmd_take_arg(pc, &o->output); return 0;
+	case OPT_SORT: cmd_take_arg(pc, &o->sort); return 0;
+	case OPT_JSON: o->mode = OUT_JSON; o->modes++; return 0;
+	case OPT_RAW: o->mode = OUT_RAW; o->modes++; return 0;
+	case OPT_EXPORT: o->mode = OUT_EXPORT; o->modes++; return 0;
+	case OPT_NOHEADINGS: o->noheadings = true; return 0;
+	case OPT_BYTES: o->bytes = true; return 0;
+	case OPT_REVERSE: o->reverse = true; return 0;
+	}
+	return select_option("ls", pc, ctx, val, &o->sel);
+}
+
+static struct poptOption ls_options[] = {
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_kind_options, 0, "What to list:", NULL },
+	{ "sem", 0, POPT_ARG_NONE, NULL, OPT_SEM, "also list POSIX semaphores (sem.NAME)", NULL },
+	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
+	  "columns to show, comma-separated; +COL,... adds to the default", "COLS" },
+	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
+	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output: no padding, one space", NULL },
+	{ "export", 'P', POPT_ARG_NONE, NULL, OPT_EXPORT, "NAME=\"value\" pairs, safe to eval",
+	  NULL },
+	{ "noheadings", 'n', POPT_ARG_NONE, NULL, OPT_NOHEADINGS, "no heading line", NULL },
+	{ "bytes", 'b', POPT_ARG_NONE, NULL, OPT_BYTES, "sizes in bytes", NULL },
+	{ "sort", 's', POPT_ARG_STRING, NULL, OPT_SORT, "sort by column COL", "COL" },
+	{ "reverse", 0, POPT_ARG_NONE, NULL, OPT_REVERSE, "reverse the order", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_filter_options, 0,
+	  "FILTERS (combined with AND):", NULL },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+static void print_columns_help(void)
+{
+	fputs("\nColumns:\n", stdout);
+	for (const struct column *col = shm_columns; col->name; col++)
+		printf("  %-8s %s\n", col->name, col->help);
+	printf("Default: %s\n", LS_DEFAULT_COLUMNS);
+}
+
+static int sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_list *list)
+{
+	if (o->sort) {
+		struct sort_ctx s = { ctx, column_find(o->sort), o->reverse ? -1 : 1 };
+		if (!s.col) {
+			cmd_errorf("ls", o->sort, "unknown column for --sort");
+			return EXIT_USAGE;
+		}
+		qsort_r(list->v, list->n, sizeof(*list->v), by_column, &s);
+	} else if (o->reverse) {
+		reverse(list);
+	}
+	return 0;
+}
+
+static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,
+		size_t ncols, const struct shm_list *list)
+{
+	struct out out;
+	int r = out_init(&out, o->mode, !o->noheadings, o->bytes, cols, ncols, stdout);
+	shm_list_foreach(seg, list) {
+		if (r < 0)
+			break;
+		r = out_row(&out, ctx, seg);
+	}
+	if (r == 0)
+		r = out_finish(&out);
+	out_free(&out);
+	if (r < 0) {
+		cmd_error_sys("ls", "stdout", r);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	struct ls_opts o = { .mode = OUT_TABLE };
+	const struct column **cols = NULL;
+	size_t ncols = 0;
+	struct shm_list list;
+	int status = EXIT_OK;
+	shm_list_init(&list);
+	poptContext pc = cmd_popt("ls", argc, argv, ls_options, "[OPTION...]");
+	int val;
+	while ((val = cmd_next_opt(pc, "ls")) > 0) {
+		if ((status = ls_option(pc, ctx, val, &o)) != 0)
+			goto done;
+	}
+	if (val == CMD_OPT_HELP_EXIT) {
+		print_columns_help();
+		goto done;
+	}
+	if (val < 0) {
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (poptPeekArg(pc)) {
+		cmd_errorf("ls", poptPeekArg(pc), "unexpected argument (ls takes no SEGMENT; "
+			   "see 'shmtool stat')");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (o.modes > 1) {
+		cmd_errorf("ls", NULL, "--json, --raw and --export exclude each other");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	status = parse_columns(o.output ? o.output : LS_DEFAULT_COLUMNS, &cols, &ncols);
+	if (status != 0)
+		goto done;
+	if (o.sort && !column_find(o.sort)) {
+		cmd_errorf("ls", o.sort, "unknown column for --sort");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	status = select_list("ls", ctx, &o.sel, &list);
+	int st = sort_list(ctx, &o, &list);
+	if (st == 0)
+		st = emit(ctx, &o, cols, ncols, &list);
+	if (st != 0)
+		status = st;
+done:
+	shm_list_free(&list);
+	free(cols);
+	free(o.output);
+	free(o.sort);
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_ls = {
+	.name = "ls",
+	.summary = "list System V segments and POSIX objects",
+	.run = ls_run,
+};

@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The one emitter: typed cells into table, raw, export or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "out.h"
+
+enum { ARENA_FLUSH = 64 * 1024 };
+
+static int reserve(struct out *o, size_t more)
+{
+	if (o->arena_len + more <= o->arena_cap)
+		return 0;
+	size_t cap = o->arena_cap ? o->arena_cap : 64 * 1024;
+	while (cap < o->arena_len + more)
+		cap *= 2;
+	char *p = realloc(o->arena, cap);
+	if (!p) {
+		o->oom = true;
+		return -ENOMEM;
+	}
+	o->arena = p;
+	o->arena_cap = cap;
+	return 0;
+}
+
+/* Appends report failure through o->oom, checked once per row. */
+static void add(struct out *o, const char *s, size_t n)
+{
+	if (reserve(o, n) < 0)
+		return;
+	memcpy(o->arena + o->arena_len, s, n);
+	o->arena_len += n;
+}
+
+static void addc(struct out *o, char c)
+{
+	if (o->arena_len < o->arena_cap || reserve(o, 1) == 0)
+		o->arena[o->arena_len++] = c;
+}
+
+static void adds(struct out *o, const char *s)
+{
+	add(o, s, strlen(s));
+}
+
+static char *u64_text(uint64_t v, char buf[static 24])
+{
+	char *p = buf + 23;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return p;
+}
+
+/* Length of the valid UTF-8 sequence at @p (at most @n bytes), 0 when invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, cp = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, cp = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, cp = p[0] & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 controls are terminal commands too. */
+	if (cp >= 0x80 && cp < 0xa0)
+		return 0;
+	return len;
+}
+
+static void add_hex(struct out *o, const char *prefix, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	adds(o, prefix);
+	addc(o, hex[c >> 4]);
+	addc(o, hex[c & 15]);
+}
+
+/* Text for a terminal or a shell: bytes that could mislead become \xHH. */
+static void add_escaped(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		if (c >= 0x80) {
+			size_t len = utf8_len(p + i, n - i);
+			if (len) {
+				add(o, (const char *)p + i, len);
+				i += len;
+				continue;
+			}
+		}
+		i++;
+		bool special = c < 0x20 || c >= 0x7f || c == '\\' ||
+			       (c == ' ' && o->mode == OUT_RAW);
+		if (o->mode == OUT_EXPORT && (c == '"' || c == '$' || c == '`' || c == '\\')) {
+			addc(o, '\\');
+			addc(o, (char)c);
+		} else if (special) {
+			add_hex(o, "\\x", c);
+		} else {
+			addc(o, (char)c);
+		}
+	}
+}
+
+static void add_json_string(struct out *o, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	addc(o, '"');
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		if (c >= 0x80) {
+			size_t len = utf8_len(p + i, n - i);
+			if (len) {
+				add(o, (const char *)p + i, len);
+				i += len;
+			} else {
+				/* JSON text must be UTF-8: a stray byte becomes U+FFFD. */
+				adds(o, "\\ufffd");
+				i++;
+			}
+			continue;
+		}
+		i++;
+		if (c == '"' || c == '\\') {
+			addc(o, '\\');
+			addc(o, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			add_hex(o, "\\u00", c);
+		} else {
+			addc(o, (char)c);
+		}
+	}
+	addc(o, '"');
+}
+
+static const char *time_text(struct out *o, int64_t t)
+{
+	if (t == o->last_time && o->last_time_text[0])
+		return o->last_time_text;
+	struct tm tm;
+	time_t tt = (time_t)t;
+	if (!localtime_r(&tt, &tm))
+		return "?";
+	long off = tm.tm_gmtoff / 60;
+	char sign = off < 0 ? '-' : '+';
+	if (off < 0)
+		off = -off;
+	snprintf(o->last_time_text, sizeof(o->last_time_text),
+		 "%04d-%02d-%02dT%02d:%02d:%02d%c%02ld:%02ld", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, sign, off / 60, off % 60);
+	o->last_time = t;
+	return o->last_time_text;
+}
+
+static const char *status_text(uint64_t bits, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", bits & SHM_MODE_DEST ? "dest" : "",
+		 (bits & SHM_MODE_DEST) && (bits & SHM_MODE_LOCKED) ? "," : "",
+		 bits & SHM_MODE_LOCKED ? "locked" : "");
+	return buf[0] ? buf : "-";
+}
+
+const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t size)
+{
+	switch (c->type) {
+	case CELL_NONE: return "-";
+	case CELL_STR: return c->s;
+	case CELL_U64: return u64_text(c->u, buf);
+	case CELL_SIZE:
+		if (o->bytes)
+			return u64_text(c->u, buf);
+		return shm_format_size(c->u, buf);
+	case CELL_TIME: return c->i ? time_text(o, c->i) : "-";
+	case CELL_KEY: snprintf(buf, size, "0x%08x", (unsigned)c->u); return buf;
+	case CELL_MODE: snprintf(buf, size, "%04o", (unsigned)c->u); return buf;
+	case CELL_STATUS: return status_text(c->u, buf, size);
+	}
+	return "?";
+}
+
+static void json_cell(struct out *o, const struct cell *c)
+{
+	char buf[64];
+	switch (c->type) {
+	case CELL_NONE:
+		adds(o, "null");
+		return;
+	case CELL_STR:
+		add_json_string(o, c->s);
+		return;
+	case CELL_U64:
+	case CELL_SIZE:
+	case CELL_MODE:
+		adds(o, u64_text(c->u, buf));
+		return;
+	case CELL_TIME:
+		if (!c->i) {
+			adds(o, "null");
+			return;
+		}
+		addc(o, '"');
+		adds(o, time_text(o, c->i));
+		addc(o, '"');
+		return;
+	case CELL_KEY:
+		addc(o, '"');
+		adds(o, cell_text(o, c, buf, sizeof(buf)));
+		addc(o, '"');
+		return;
+	case CELL_STATUS:
+		addc(o, '[');
+		if (c->u & SHM_MODE_DEST)
+			adds(o, "\"dest\"");
+		if ((c->u & SHM_MODE_DEST) && (c->u & SHM_MODE_LOCKED))
+			addc(o, ',');
+		if (c->u & SHM_MODE_LOCKED)
+			adds(o, "\"locked\"");
+		addc(o, ']');
+		return;
+	}
+}
+
+int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
+	     const struct column **cols, size_t ncols, FILE *f)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = mode;
+	o->headings = headings;
+	o->bytes = bytes;
+	o->cols = cols;
+	o->ncols = ncols;
+	o->f = f;
+	o->width = calloc(ncols ? ncols : 1, sizeof(*o->width));
+	if (!o->width)
+		return -ENOMEM;
+	if (mode == OUT_JSON)
+		adds(o, "{\"segments\":[");
+	if (mode == OUT_RAW && headings) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				addc(o, ' ');
+			adds(o, cols[i]->name);
+		}
+		addc(o, '\n');
+	}
+	return o->oom ? -ENOMEM : 0;
+}
+
+void out_free(struct out *o)
+{
+	free(o->arena);
+	free(o->width);
+	o->arena = NULL;
+	o->width = NULL;
+}
+
+static size_t display_width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		w += ((unsigned char)*s & 0xc0) != 0x80;
+	return w;
+}
+
+static void json_key(struct out *o, const char *name)
+{
+	addc(o, '"');
+	for (const char *p = name; *p; p++)
+		addc(o, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+	adds(o, "\":");
+}
+
+/* bash and zsh give UID and GID special meaning; zsh even acts on assignment. */
+static void export_name(struct out *o, const char *name)
+{
+	adds(o, name);
+	if (!strcmp(name, "UID") || !strcmp(name, "GID"))
+		addc(o, '_');
+}
+
+static void row_json(struct out *o, const struct cell *cells)
+{
+	if (o->rows)
+		addc(o, ',');
+	adds(o, "\n{");
+	for (size_t i = 0; i < o->ncols; i++) {
+		if (i)
+			addc(o, ',');
+		json_key(o, o->cols[i]->name);
+		json_cell(o, &cells[i]);
+	}
+	addc(o, '}');
+}
+
+static void row_text(struct out *o, const struct cell *cells)
+{
+	char buf[64];
+	for (size_t i = 0; i < o->ncols; i++) {
+		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
+		if (o->mode == OUT_TABLE) {
+			size_t start = o->arena_len;
+			add_escaped(o, text);
+			addc(o, '\0');
+			size_t w = display_width(o->arena + start);
+			if (w > o->width[i])
+				o->width[i] = w;
+			continue;
+		}
+		if (i)
+			addc(o, ' ');
+		if (o->mode == OUT_EXPORT) {
+			export_name(o, o->cols[i]->name);
+			adds(o, "=\"");
+			if (cells[i].type != CELL_NONE)
+				add_escaped(o, text);
+			addc(o, '"');
+		} else {
+			add_escaped(o, text);
+		}
+	}
+	if (o->mode != OUT_TABLE)
+		addc(o, '\n');
+}
+
+void out_text(struct out *o, const char *s)
+{
+	adds(o, s);
+}
+
+void out_safe(struct out *o, const char *s)
+{
+	add_escaped(o, s);
+}
+
+static int flush_arena(struct out *o)
+{
+	if (o->arena_len && fwrite(o->arena, 1, o->arena_len, o->f) != o->arena_len)
+		return -errno;
+	o->arena_len = 0;
+	return 0;
+}
+
+int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	struct cell cells[o->ncols ? o->ncols : 1];
+	for (size_t i = 0; i < o->ncols; i++)
+		column_get(ctx, o->cols[i], seg, false, &cells[i]);
+	if (o->mode == OUT_JSON)
+		row_json(o, cells);
+	else
+		row_text(o, cells);
+	o->rows++;
+	if (o->oom)
+		return -ENOMEM;
+	if (o->mode != OUT_TABLE && o->arena_len > ARENA_FLUSH)
+		return flush_arena(o);
+	return 0;
+}
+
+static void pad(FILE *f, size_t n)
+{
+	static const char spaces[] = "                                ";
+	while (n) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		fwrite(spaces, 1, k, f);
+		n -= k;
+	}
+}
+
+static void print_field(struct out *o, size_t i, const char *text)
+{
+	size_t w = display_width(text);
+	bool last = i + 1 == o->ncols;
+	if (i)
+		putc(' ', o->f);
+	if (o->cols[i]->right)
+		pad(o->f, o->width[i] - w);
+	fputs(text, o->f);
+	if (!o->cols[i]->right && !last)
+		pad(o->f, o->width[i] - w);
+}
+
+static void print_table(struct out *o)
+{
+	if (o->headings) {
+		for (size_t i = 0; i < o->ncols; i++)
+			if (strlen(o->cols[i]->name) > o->width[i])
+				o->width[i] = strlen(o->cols[i]->name);
+		for (size_t i = 0; i < o->ncols; i++)
+			print_field(o, i, o->cols[i]->name);
+		putc('\n', o->f);
+	}
+	const char *p = o->arena;
+	for (size_t r = 0; r < o->rows; r++) {
+		for (size_t i = 0; i < o->ncols; i++) {
+			print_field(o, i, p);
+			p += strlen(p) + 1;
+		}
+		putc('\n', o->f);
+	}
+	o->arena_len = 0;
+}
+
+int out_finish(struct out *o)
+{
+	if (o->oom)
+		return -ENOMEM;
+	switch (o->mode) {
+	case OUT_TABLE:
+		print_table(o);
+		break;
+	case OUT_JSON:
+		adds(o, o->rows ? "\n]}\n" : "]}\n");
+		break;
+	default:
+		break;
+	}
+	int r = flush_arena(o);
+	if (fflush(o->f) != 0 || ferror(o->f))
+		r = -(errno ? errno : EIO);
+	return r;
+}
+
+int out_flush(struct out *o)
+{
+	return o->oom ? -ENOMEM : flush_arena(o);
+}

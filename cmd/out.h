@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Columns and the one emitter. A column is declared once (name, help,
+ * alignment, getter); the getter fills a typed cell; the emitter turns cells
+ * into an aligned table, raw fields, shell pairs or JSON, so a column exists
+ * in every mode at once.
+ */
+#ifndef SHMTOOL_OUT_H
+#define SHMTOOL_OUT_H
+
+#include <limits.h>
+#include <stdio.h>
+
+#include "../lib/shm.h"
+
+enum cell_type {
+	CELL_NONE,   /* does not apply: "-" / null */
+	CELL_STR,
+	CELL_U64,
+	CELL_SIZE,   /* bytes; human unless asked for bytes */
+	CELL_TIME,   /* seconds since the epoch; 0 = never */
+	CELL_KEY,    /* 0x%08x, a string in JSON */
+	CELL_MODE,   /* permission bits: octal text, a number in JSON */
+	CELL_STATUS, /* SHM_MODE_* bits: "dest,locked", an array in JSON */
+};
+
+struct cell {
+	enum cell_type type;
+	uint64_t u;
+	int64_t i;
+	const char *s;
+	const char *aux; /* stat's detail: a name for an id, a path for a name */
+	char buf[NAME_MAX + 2];
+	char auxbuf[1024];
+};
+
+struct column {
+	const char *name;
+	const char *help;
+	bool right;
+	void (*get)(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail,
+		    struct cell *cell);
+};
+
+extern const struct column shm_columns[];
+const struct column *column_find(const char *name);
+/*
+ * "COL,COL" or "+COL,COL" (added to @defaults) into a new array; on an unknown
+ * column returns -ENOENT with its name in @bad (a pointer into @spec's copy).
+ */
+int columns_parse(const char *spec, const char *defaults, const struct column ***out,
+		  size_t *n, char **bad);
+void column_get(struct shm_ctx *ctx, const struct column *col, const struct shm_seg *seg,
+		bool detail, struct cell *cell);
+int cell_compare(const struct cell *a, const struct cell *b);
+
+enum out_mode { OUT_TABLE, OUT_RAW, OUT_EXPORT, OUT_JSON };
+
+struct out {
+	enum out_mode mode;
+	bool headings;
+	bool bytes;
+	const struct column **cols;
+	size_t ncols;
+	FILE *f;
+	size_t rows;
+	bool oom; /* an append failed: the output is incomplete */
+	/* table mode keeps every rendered cell to size the columns */
+	char *arena;
+	size_t arena_len, arena_cap;
+	size_t *width;
+	/* the last time formatted, since most rows share a few */
+	int64_t last_time;
+	char last_time_text[96];
+};
+
+int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
+	     const struct column **cols, size_t ncols, FILE *f);
+int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg);
+/* Prints what is held and closes the document; -errno if stdout failed. */
+int out_finish(struct out *o);
+void out_free(struct out *o);
+
+/* For field lists (stat): a cell as plain text, appended as is or made safe. */
+const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t size);
+void out_text(struct out *o, const char *s);
+void out_safe(struct out *o, const char *s);
+int out_flush(struct out *o);
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Kinds and FILTERS: one option table and one list for ls and rm alike. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "select.h"
+
+struct poptOption select_kind_options[] = {
+	{ "sysv", 0, POPT_ARG_NONE, NULL, OPT_SYSV, "System V segments only", NULL },
+	{ "posix", 0, POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects only", NULL },
+	POPT_TABLEEND,
+};
+
+struct poptOption select_filter_options[] = {
+	{ "user", 0, POPT_ARG_STRING, NULL, OPT_USER, "owned by USER (name or uid)", "USER" },
+	{ "dest", 0, POPT_ARG_NONE, NULL, OPT_DEST, "marked for removal", NULL },
+	{ "orphaned", 0, POPT_ARG_NONE, NULL, OPT_ORPHANED,
+	  "not attached and creator gone", NULL },
+	{ "min-size", 0, POPT_ARG_STRING, NULL, OPT_MIN_SIZE, "at least SIZE bytes", "SIZE" },
+	{ "unused-for", 0, POPT_ARG_STRING, NULL, OPT_UNUSED_FOR,
+	  "no attach, detach or change for DURATION", "DURATION" },
+	POPT_TABLEEND,
+};
+
+int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
+		  struct selection *sel)
+{
+	char *arg = NULL;
+	int status = 0;
+	switch (val) {
+	case OPT_SYSV: sel->sysv = true; return 0;
+	case OPT_POSIX: sel->posix = true; return 0;
+	case OPT_SEM: sel->sem = true; return 0;
+	case OPT_DEST: sel->filter.dest = true; break;
+	case OPT_ORPHANED: sel->filter.orphaned = true; break;
+	case OPT_USER:
+		cmd_take_arg(pc, &arg);
+		if (shm_ctx_user_id(ctx, arg, &sel->filter.user) < 0) {
+			cmd_errorf(cmd, arg, "no such user");
+			status = EXIT_USAGE;
+		}
+		sel->filter.by_user = true;
+		break;
+	case OPT_MIN_SIZE:
+		cmd_take_arg(pc, &arg);
+		status = cmd_parse_size(cmd, "--min-size", arg, &sel->filter.min_size);
+		break;
+	case OPT_UNUSED_FOR:
+		cmd_take_arg(pc, &arg);
+		status = cmd_parse_duration(cmd, "--unused-for", arg, &sel->filter.unused_for);
+		sel->filter.by_unused = true;
+		break;
+	default:
+		return 1;
+	}
+	free(arg);
+	sel->filtered = true;
+	return status;
+}
+
+/* Keeps only what the filters accept, in place. */
+static void apply_filter(struct shm_ctx *ctx, const struct selection *sel, struct shm_list *list)
+{
+	size_t kept = 0;
+	shm_list_foreach(seg, list) {
+		if (shm_filter_match(ctx, &sel->filter, seg))
+			list->v[kept++] = *seg;
+		else
+			shm_seg_clear(seg);
+	}
+	list->n = kept;
+}
+
+int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
+		struct shm_list *out)
+{
+	bool all = !sel->sysv && !sel->posix;
+	int status = EXIT_OK;
+	shm_list_init(out);
+	if (all || sel->sysv) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/sysvipc/shm", shm_ctx_proc_root(ctx));
+		int r = shm_sysv_list(ctx, out);
+		if (r < 0) {
+			if (r <= -SHM_E_SYNTAX)
+				cmd_error(cmd, path, r);
+			else
+				cmd_error_sys(cmd, path, r);
+			status = EXIT_FAIL;
+		} else if (out->bad_lines) {
+			cmd_errorf(cmd, path, "skipped %zu malformed line%s",
+				   out->bad_lines, out->bad_lines == 1 ? "" : "s");
+		}
+	}
+	if (all || sel->posix) {
+		int r = shm_posix_list(ctx, sel->sem, out);
+		if (r < 0) {
+			cmd_error_sys(cmd, shm_ctx_shm_dir(ctx), r);
+			status = EXIT_FAIL;
+		}
+	}
+	apply_filter(ctx, sel, out);
+	return status;
+}

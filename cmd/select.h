@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Choosing objects from the live list: the kinds and FILTERS ls and rm share. */
+#ifndef SHMTOOL_SELECT_H
+#define SHMTOOL_SELECT_H
+
+#include "cmd.h"
+
+enum {
+	OPT_SYSV = 1000,
+	OPT_POSIX,
+	OPT_SEM,
+	OPT_USER,
+	OPT_DEST,
+	OPT_ORPHANED,
+	OPT_MIN_SIZE,
+	OPT_UNUSED_FOR,
+};
+
+struct selection {
+	bool sysv, posix, sem;
+	bool filtered; /* any FILTER given */
+	struct shm_filter filter;
+};
+
+extern struct poptOption select_kind_options[];
+extern struct poptOption select_filter_options[];
+
+/* Handles @val if it is a selection option: 0 done, 1 not ours, EXIT_USAGE. */
+int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
+		  struct selection *sel);
+/* The live objects @sel picks, in ls order; EXIT_FAIL when a source failed (reported). */
+int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
+		struct shm_list *out);
+
+#endif

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The dispatcher: global options, the command table, help. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cmd.h"
+
+#ifndef SHMTOOL_VERSION
+#define SHMTOOL_VERSION "unknown"
+#endif
+#ifndef SHMTOOL_BUILD
+#define SHMTOOL_BUILD ""
+#endif
+
+static const struct shm_cmd *const commands[] = {
+	&shm_cmd_ls,
+	&shm_cmd_stat,
+	&shm_cmd_ftok,
+	NULL,
+};
+
+static const struct shm_cmd *find_command(const char *name)
+{
+	for (const struct shm_cmd *const *c = commands; *c; c++)
+		if (!strcmp((*c)->name, name))
+			return *c;
+	return NULL;
+}
+
+static void usage(FILE *f)
+{
+	fputs("Usage: shmtool [-h|--help] [-V|--version] COMMAND [OPTIONS] [ARGS]\n\n"
+	      "System V and POSIX shared memory, in one view.\n\n"
+	      "Commands:\n", f);
+	for (const struct shm_cmd *const *c = commands; *c; c++)
+		fprintf(f, "  %-8s %s\n", (*c)->name, (*c)->summary);
+	fputs("  help     show a command's manual page\n\n"
+	      "SEGMENT is ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ or /NAME.\n"
+	      "Run 'shmtool COMMAND --help' for its options, 'shmtool help COMMAND' for its page.\n",
+	      f);
+}
+
+/* Edit distance, to suggest the command a typo meant. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t lb = strlen(b), row[32];
+	if (lb >= 32)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; a[i - 1]; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+	const struct shm_cmd *best = NULL;
+	size_t best_d = 3;
+	for (const struct shm_cmd *const *c = commands; *c; c++) {
+		size_t d = distance(name, (*c)->name);
+		if (d < best_d) {
+			best_d = d;
+			best = *c;
+		}
+	}
+	if (best)
+		cmd_errorf(NULL, name, "not a command; did you mean '%s'? (see 'shmtool --help')",
+			   best->name);
+	else
+		cmd_errorf(NULL, name, "not a command (see 'shmtool --help')");
+	return EXIT_USAGE;
+}
+
+static int run_command(const struct shm_cmd *cmd, int argc, const char **argv)
+{
+	struct shm_ctx *ctx;
+	/* Test and fuzz hooks: point the library at another /proc or /dev/shm. */
+	int r = shm_ctx_new(getenv("SHMTOOL_PROC"), getenv("SHMTOOL_SHM_DIR"), &ctx);
+	if (r < 0) {
+		cmd_error_sys(cmd->name, NULL, r);
+		return EXIT_FAIL;
+	}
+	/* popt's help says "Usage: ARGV0": make that "shmtool CMD". */
+	char name[64];
+	snprintf(name, sizeof(name), "shmtool %s", cmd->name);
+	const char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int status = EXIT_FAIL;
+	if (args) {
+		memcpy(args, argv, (size_t)argc * sizeof(*args));
+		args[0] = name;
+		status = cmd->run(ctx, argc, args);
+	}
+	free(args);
+	shm_ctx_free(ctx);
+	return status;
+}
+
+/* `shmtool help CMD`: the manual page, or the --help text when it is not installed. */
+static int help(int argc, const char **argv)
+{
+	if (argc < 2) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc > 2) {
+		cmd_errorf("help", argv[2], "unexpected argument (usage: shmtool help COMMAND)");
+		return EXIT_USAGE;
+	}
+	const struct shm_cmd *cmd = find_command(argv[1]);
+	if (!cmd && strcmp(argv[1], "help"))
+		return unknown_command(argv[1]);
+	char page[64];
+	snprintf(page, sizeof(page), cmd ? "shmtool-%s" : "shmtool", argv[1]);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* man's own "no entry" message would only confuse: we fall back instead. */
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		execlp("man", "man", page, (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
+		return EXIT_OK;
+	if (!cmd) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	const char *args[] = { cmd->name, "--help", NULL };
+	return run_command(cmd, 2, args);
+}
+
+int main(int argc, const char **argv)
+{
+	int show_help = 0, show_version = 0;
+	struct poptOption options[] = {
+		{ "help", 'h', POPT_ARG_NONE, &show_help, 0, "show this help", NULL },
+		{ "version", 'V', POPT_ARG_NONE, &show_version, 0, "show the version", NULL },
+		POPT_TABLEEND,
+	};
+	poptContext pc = poptGetContext("shmtool", argc, argv, options,
+					POPT_CONTEXT_POSIXMEHARDER);
+	int rc = poptGetNextOpt(pc);
+	int status = EXIT_OK;
+	if (rc < -1) {
+		cmd_errorf(NULL, poptBadOption(pc, 0), "%s (see 'shmtool --help')",
+			   poptStrerror(rc));
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (show_help) {
+		usage(stdout);
+		goto done;
+	}
+	if (show_version) {
+		printf("shmtool %s%s%s\n", SHMTOOL_VERSION, SHMTOOL_BUILD[0] ? " " : "",
+		       SHMTOOL_BUILD);
+		goto done;
+	}
+	const char **rest = poptGetArgs(pc);
+	if (!rest || !rest[0]) {
+		usage(stderr);
+		status = EXIT_USAGE;
+		goto done;
+	}
+	int nrest = 0;
+	while (rest[nrest])
+		nrest++;
+	if (!strcmp(rest[0], "help")) {
+		status = help(nrest, rest);
+		goto done;
+	}
+	const struct shm_cmd *cmd = find_command(rest[0]);
+	status = cmd ? run_command(cmd, nrest, rest) : unknown_command(rest[0]);
+done:
+	poptFreeContext(pc);
+	if (fflush(stdout) != 0 && status == EXIT_OK)
+		status = EXIT_FAIL;
+	return status;
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* shmtool stat: everything known about named segments, as fields or JSON. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "out.h"
+
+enum { OPT_JSON = 1 };
+
+/* How a field's value is followed: by a name, a human size, or symbolic perms. */
+enum detail { PLAIN, WITH_AUX, WITH_HUMAN, WITH_PERMS };
+
+struct field {
+	const char *label;
+	const char *column;
+	enum detail detail;
+};
+
+static const struct field fields[] = {
+	{ "type", "TYPE", PLAIN },
+	{ "id", "ID", PLAIN },
+	{ "key", "KEY", PLAIN },
+	{ "mode", "MODE", WITH_PERMS },
+	{ "size", "SIZE", WITH_HUMAN },
+	{ "alloc", "ALLOC", WITH_HUMAN },
+	{ "rss", "RSS", WITH_HUMAN },
+	{ "swap", "SWAP", WITH_HUMAN },
+	{ "nattch", "NATTCH", PLAIN },
+	{ "status", "STATUS", PLAIN },
+	{ "uid", "UID", WITH_AUX },
+	{ "gid", "GID", WITH_AUX },
+	{ "cuid", "CUID", WITH_AUX },
+	{ "cgid", "CGID", WITH_AUX },
+	{ "cpid", "CPID", WITH_AUX },
+	{ "lpid", "LPID", WITH_AUX },
+	{ "atime", "ATIME", PLAIN },
+	{ "dtime", "DTIME", PLAIN },
+	{ "mtime", "MTIME", PLAIN },
+	{ "ctime", "CTIME", PLAIN },
+};
+
+static void print_value(struct out *o, struct shm_ctx *ctx, const struct field *f,
+			const struct shm_seg *seg, const struct cell *c)
+{
+	char buf[64];
+	if (c->type == CELL_TIME && c->i == 0)
+		out_text(o, "never");
+	else
+		out_safe(o, cell_text(o, c, buf, sizeof(buf)));
+	char extra[64];
+	const char *paren = NULL;
+	if (f->detail == WITH_AUX)
+		paren = c->aux;
+	else if (f->detail == WITH_HUMAN)
+		paren = shm_format_size(c->u, extra);
+	else if (f->detail == WITH_PERMS) {
+		struct cell perms;
+		column_get(ctx, column_find("PERMS"), seg, true, &perms);
+		snprintf(extra, sizeof(extra), "%s", perms.s);
+		paren = extra;
+	}
+	if (paren) {
+		out_text(o, " (");
+		out_safe(o, paren);
+		out_text(o, ")");
+	}
+}
+
+static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		const struct field *f = &fields[i];
+		struct cell c;
+		column_get(ctx, column_find(f->column), seg, true, &c);
+		if (c.type == CELL_NONE)
+			continue; /* a field this kind does not have */
+		char label[16];
+		snprintf(label, sizeof(label), "%s:", f->label);
+		char pad[32];
+		snprintf(pad, sizeof(pad), "%-8s", label);
+		out_text(o, pad);
+		print_value(o, ctx, f, seg, &c);
+		out_text(o, "\n");
+		if (!strcmp(f->column, "ID") && c.aux) {
+			out_text(o, "path:   ");
+			out_safe(o, c.aux);
+			out_text(o, "\n");
+		}
+	}
+}
+
+static int lookup(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *seg)
+{
+	int r = shm_ref_stat(ctx, ref, seg);
+	if (r == 0 && seg->kind == SHM_KIND_SYSV) {
+		/* rss and swap are only in /proc; a segment gone meanwhile is gone. */
+		r = shm_sysv_usage(ctx, seg);
+	}
+	return r;
+}
+
+static struct poptOption stat_options[] = {
+	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+/* Every SEGMENT is checked before anything prints, so a typo prints nothing. */
+static int parse_refs(const char **args, size_t n, struct shm_ref *refs, int *errs)
+{
+	int status = EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		errs[i] = shm_ref_parse(args[i], &refs[i]);
+		if (errs[i] < 0 && cmd_is_usage_error(errs[i])) {
+			cmd_error("stat", args[i], errs[i]);
+			status = EXIT_USAGE;
+		}
+	}
+	return status;
+}
+
+static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
+		const struct shm_ref *refs, const int *errs)
+{
+	size_t ncols = 0;
+	const struct column *cols[64];
+	for (const struct column *col = shm_columns; col->name && ncols < 64; col++)
+		cols[ncols++] = col;
+	struct out o;
+	int status = EXIT_OK, shown = 0;
+	int r = out_init(&o, json ? OUT_JSON : OUT_RAW, false, true, cols, ncols, stdout);
+	for (size_t i = 0; i < n && r == 0; i++) {
+		struct shm_seg seg = { 0 };
+		int err = errs[i] < 0 ? errs[i] : lookup(ctx, &refs[i], &seg);
+		if (err < 0) {
+			out_flush(&o);
+			cmd_error("stat", args[i], err);
+			status = EXIT_FAIL;
+			continue;
+		}
+		if (json) {
+			r = out_row(&o, ctx, &seg);
+		} else {
+			if (shown++)
+				out_text(&o, "\n");
+			print_fields(&o, ctx, &seg);
+		}
+		shm_seg_clear(&seg);
+	}
+	if (r == 0)
+		r = out_finish(&o);
+	out_free(&o);
+	if (r < 0) {
+		cmd_error_sys("stat", "stdout", r);
+		return EXIT_FAIL;
+	}
+	return status;
+}
+
+static int stat_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	bool json = false;
+	int status = EXIT_OK, val;
+	poptContext pc = cmd_popt("stat", argc, argv, stat_options, "[OPTION...] SEGMENT...");
+	while ((val = cmd_next_opt(pc, "stat")) > 0)
+		json = val == OPT_JSON ? true : json;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	const char **args = poptGetArgs(pc);
+	size_t n = 0;
+	while (args && args[n])
+		n++;
+	if (n == 0) {
+		cmd_errorf("stat", NULL, "no SEGMENT given (see 'shmtool stat --help')");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	struct shm_ref *refs = calloc(n, sizeof(*refs));
+	int *errs = calloc(n, sizeof(*errs));
+	if (!refs || !errs)
+		status = EXIT_FAIL;
+	else if ((status = parse_refs(args, n, refs, errs)) == EXIT_OK)
+		status = show(ctx, json, args, n, refs, errs);
+	free(refs);
+	free(errs);
+done:
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_stat = {
+	.name = "stat",
+	.summary = "show everything about segments",
+	.run = stat_run,
+};

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The SEGMENT grammar: 123, id:123, 0xKEY, key:N, ftok:PATH:PROJ, /NAME. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+static int parse_id(const char *s, struct shm_ref *out)
+{
+	uint64_t v;
+	int r = shm_parse_u64(s, &v);
+	if (r == -SHM_E_BAD_NUMBER)
+		return -SHM_E_SYNTAX;
+	if (r < 0 || v > INT32_MAX)
+		return -SHM_E_RANGE;
+	out->kind = SHM_REF_ID;
+	out->id = (int)v;
+	return 0;
+}
+
+static int set_key(int64_t v, struct shm_ref *out)
+{
+	if (v < INT32_MIN || v > UINT32_MAX)
+		return -SHM_E_RANGE;
+	if (v == 0)
+		return -SHM_E_PRIVATE_KEY;
+	out->kind = SHM_REF_KEY;
+	out->key = (int32_t)(uint32_t)v;
+	return 0;
+}
+
+static int parse_key(const char *s, struct shm_ref *out)
+{
+	int64_t v;
+	int r = shm_parse_i64_base0(s, &v);
+	if (r == -SHM_E_BAD_NUMBER)
+		return -SHM_E_SYNTAX;
+	return r < 0 ? r : set_key(v, out);
+}
+
+static int parse_ftok(const char *s, struct shm_ref *out)
+{
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return -SHM_E_SYNTAX;
+	unsigned proj;
+	int r = shm_ftok_parse_proj(colon + 1, &proj);
+	if (r < 0)
+		return r;
+	char *path = strndup(s, (size_t)(colon - s));
+	if (!path)
+		return -ENOMEM;
+	int32_t key;
+	r = shm_ftok(path, proj, &key, NULL, NULL);
+	free(path);
+	if (r == -ENOENT || r == -ENOTDIR)
+		return -SHM_E_FTOK_PATH; /* not "no such segment": no key was made */
+	return r < 0 ? r : set_key(key, out);
+}
+
+int shm_ref_parse(const char *text, struct shm_ref *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (text[0] == '/') {
+		int r = shm_posix_check_name(text + 1);
+		if (r < 0)
+			return r;
+		out->kind = SHM_REF_POSIX;
+		memcpy(out->name, text + 1, strlen(text + 1) + 1);
+		return 0;
+	}
+	if (!strncmp(text, "id:", 3))
+		return parse_id(text + 3, out);
+	if (!strncmp(text, "key:", 4))
+		return parse_key(text + 4, out);
+	if (!strncmp(text, "ftok:", 5))
+		return parse_ftok(text + 5, out);
+	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+		return parse_key(text, out);
+	return parse_id(text, out);
+}
+
+int shm_ref_stat(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *out)
+{
+	switch (ref->kind) {
+	case SHM_REF_ID:
+		return shm_sysv_stat(ctx, ref->id, out);
+	case SHM_REF_KEY:
+		return shm_sysv_stat_key(ctx, ref->key, out);
+	case SHM_REF_POSIX:
+		return shm_posix_stat(ctx, ref->name, out);
+	}
+	return -EINVAL;
+}

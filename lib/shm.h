@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libshm: the core of shmtool. It knows shared memory and nothing of the
+ * command line: it never prints, never exits, and every call that can fail
+ * returns 0 or -errno (or a negative enum shm_error), outputs last.
+ */
+#ifndef SHM_H
+#define SHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Errors beyond errno. Negative like errno values, far above any errno. */
+enum shm_error {
+	SHM_E_SYNTAX = 4096,  /* not a SEGMENT form */
+	SHM_E_PRIVATE_KEY,    /* key 0 is IPC_PRIVATE */
+	SHM_E_BAD_PROJ,       /* ftok PROJ not in 1..255 */
+	SHM_E_BAD_NAME,       /* POSIX name with '/', '.', '..', empty, too long */
+	SHM_E_BAD_NUMBER,     /* not a number / unknown suffix */
+	SHM_E_RANGE,          /* number overflows */
+	SHM_E_BAD_PROC,       /* /proc/sysvipc/shm lacks a needed column */
+	SHM_E_NOT_SHM,        /* a /dev/shm entry that is not a regular file */
+	SHM_E_FTOK_PATH,      /* ftok: PATH does not exist */
+	SHM_E_MAX,
+};
+
+enum shm_kind {
+	SHM_KIND_SYSV,
+	SHM_KIND_POSIX,
+	SHM_KIND_SEM,   /* /dev/shm/sem.NAME: a POSIX named semaphore */
+	SHM_KIND_MEMFD,
+};
+
+/* Which fields of a record hold a value; the rest print as "-" / null. */
+enum shm_field {
+	SHM_F_KEY = 1u << 0,
+	SHM_F_ID = 1u << 1,
+	SHM_F_NATTCH = 1u << 2,
+	SHM_F_CPID = 1u << 3,
+	SHM_F_LPID = 1u << 4,
+	SHM_F_CREATOR = 1u << 5, /* cuid, cgid */
+	SHM_F_ATIME = 1u << 6,
+	SHM_F_DTIME = 1u << 7,
+	SHM_F_CTIME = 1u << 8,
+	SHM_F_MTIME = 1u << 9,
+	SHM_F_RSS = 1u << 10, /* rss and swap */
+	SHM_F_ALLOC = 1u << 11,
+	SHM_F_STATUS = 1u << 12,
+};
+
+/* The kernel's segment status bits, as /proc/sysvipc/shm shows them in perms. */
+#define SHM_MODE_DEST 01000
+#define SHM_MODE_LOCKED 02000
+
+/* One shared memory object of any kind. Times are seconds since the epoch, 0 = never. */
+struct shm_seg {
+	enum shm_kind kind;
+	unsigned fields;   /* enum shm_field bits */
+	int id;            /* System V shmid */
+	int32_t key;       /* System V key, as the kernel stores it */
+	uint32_t mode;     /* permission bits, plus SHM_MODE_* for System V */
+	pid_t cpid, lpid;
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	uint64_t nattch;
+	uint64_t size, rss, swap, alloc;
+	int64_t atime, dtime, ctime, mtime;
+	char *name;        /* POSIX name without the leading '/', NULL for System V */
+};
+
+struct shm_list {
+	struct shm_seg *v;
+	size_t n, cap;
+	size_t bad_lines; /* /proc lines that did not parse and were skipped */
+};
+
+#define shm_list_foreach(seg, list) \
+	for (struct shm_seg *seg = (list)->v; seg < (list)->v + (list)->n; seg++)
+
+void shm_list_init(struct shm_list *list);
+void shm_list_free(struct shm_list *list);
+int shm_list_push(struct shm_list *list, struct shm_seg **out);
+
+/* Context: where /proc and /dev/shm are, plus caches of names and processes. */
+struct shm_ctx;
+
+int shm_ctx_new(const char *proc_root, const char *shm_dir, struct shm_ctx **out);
+void shm_ctx_free(struct shm_ctx *ctx);
+const char *shm_ctx_proc_root(const struct shm_ctx *ctx);
+const char *shm_ctx_shm_dir(const struct shm_ctx *ctx);
+/* Cached name lookups; NULL when the id has no name. */
+const char *shm_ctx_user_name(struct shm_ctx *ctx, uid_t uid);
+const char *shm_ctx_group_name(struct shm_ctx *ctx, gid_t gid);
+int shm_ctx_user_id(struct shm_ctx *ctx, const char *name_or_id, uid_t *out);
+/* Command name of a live process; NULL when it is gone or hidden. Cached. */
+const char *shm_ctx_pid_comm(struct shm_ctx *ctx, pid_t pid);
+/*
+ * Whether the process that made a segment changed at time @since still lives:
+ * a live pid that started after @since is a reused pid, so the creator is gone.
+ */
+bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since);
+int64_t shm_ctx_now(struct shm_ctx *ctx);
+
+/* System V */
+int shm_sysv_parse(const char *buf, size_t len, struct shm_list *list);
+int shm_sysv_parse_file(FILE *f, struct shm_list *list);
+int shm_sysv_list(struct shm_ctx *ctx, struct shm_list *list);
+int shm_sysv_stat(struct shm_ctx *ctx, int id, struct shm_seg *out);
+int shm_sysv_stat_key(struct shm_ctx *ctx, int32_t key, struct shm_seg *out);
+/* Fill rss/swap of @seg from /proc, reading only as far as its line. */
+int shm_sysv_usage(struct shm_ctx *ctx, struct shm_seg *seg);
+int shm_sysv_key_to_id(int32_t key, int *out);
+
+/* POSIX objects in the shm directory */
+int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list);
+int shm_posix_stat(struct shm_ctx *ctx, const char *name, struct shm_seg *out);
+int shm_posix_check_name(const char *name);
+void shm_seg_clear(struct shm_seg *seg);
+
+/* SEGMENT grammar */
+enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX };
+
+struct shm_ref {
+	enum shm_ref_kind kind;
+	int id;
+	int32_t key;
+	char name[256]; /* POSIX name without the leading '/' */
+};
+
+int shm_ref_parse(const char *text, struct shm_ref *out);
+int shm_ref_stat(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *out);
+
+/* ftok */
+int shm_ftok_parse_proj(const char *text, unsigned *out);
+int shm_ftok(const char *path, unsigned proj, int32_t *key, dev_t *dev, ino_t *ino);
+int32_t shm_ftok_compose(dev_t dev, ino_t ino, unsigned proj);
+
+/* Numbers, sizes, durations */
+int shm_parse_u64(const char *text, uint64_t *out);
+int shm_parse_size(const char *text, uint64_t *out);
+int shm_parse_duration(const char *text, uint64_t *seconds);
+/* "4K", "1.5M", "512B": at most 8 bytes plus NUL. */
+char *shm_format_size(uint64_t bytes, char buf[static 16]);
+
+/* Selection shared by ls and rm */
+struct shm_filter {
+	bool by_user;
+	uid_t user;
+	bool dest;
+	bool orphaned;
+	uint64_t min_size;
+	bool by_unused;
+	uint64_t unused_for;
+};
+
+bool shm_filter_match(struct shm_ctx *ctx, const struct shm_filter *f, const struct shm_seg *seg);
+bool shm_seg_orphaned(struct shm_ctx *ctx, const struct shm_seg *seg);
+int64_t shm_seg_last_use(const struct shm_seg *seg);
+
+#endif

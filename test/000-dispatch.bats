@@ -1,0 +1,71 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+setup() { load 'test_helper/common-setup'; _common_setup; }
+teardown() { _common_teardown; }
+
+@test "dispatch: --help lists every command" {
+	run shmtool --help
+	assert_success
+	assert_output --partial 'Usage: shmtool'
+	for c in ls stat ftok help; do
+		assert_output --regexp "^  $c |
+  $c "
+	done
+}
+
+@test "dispatch: --version prints the version" {
+	run shmtool --version
+	assert_success
+	assert_output --regexp '^shmtool [0-9]+\.[0-9]+\.[0-9]+'
+}
+
+@test "dispatch: no command is a usage error on stderr" {
+	run --separate-stderr shmtool
+	assert_failure 2
+	assert_output ''
+	[[ "$stderr" == *Usage:* ]]
+}
+
+@test "dispatch: unknown command exits 2 with a hint" {
+	run --separate-stderr shmtool lss
+	assert_failure 2
+	assert_output ''
+	[ "$stderr" = "shmtool: lss: not a command; did you mean 'ls'? (see 'shmtool --help')" ]
+}
+
+@test "dispatch: prefixes are not guessed" {
+	run shmtool st 0
+	assert_failure 2
+}
+
+@test "dispatch: unknown global option exits 2" {
+	run shmtool --frobnicate ls
+	assert_failure 2
+	assert_output --partial '--frobnicate'
+}
+
+@test "dispatch: COMMAND --help works for every command" {
+	for c in ls stat ftok; do
+		run shmtool "$c" --help
+		assert_success
+		assert_output --partial "Usage: shmtool $c"
+	done
+}
+
+@test "dispatch: unknown command option exits 2 naming it" {
+	run --separate-stderr shmtool ls --bogus
+	assert_failure 2
+	[[ "$stderr" == "shmtool: ls: --bogus: unknown option"* ]]
+}
+
+@test "dispatch: help CMD falls back to --help without the page" {
+	run env MANPATH=/nonexistent "$SHMTOOL_BIN" help stat
+	assert_success
+	assert_output --partial 'Usage: shmtool stat'
+}
+
+@test "dispatch: help of an unknown command exits 2" {
+	run shmtool help frob
+	assert_failure 2
+}
