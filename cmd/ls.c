@@ -121,7 +121,8 @@ static int sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_li
 			cmd_errorf("ls", o->sort, "unknown column for --sort");
 			return EXIT_USAGE;
 		}
-		qsort_r(list->v, list->n, sizeof(*list->v), by_column, &s);
+		if (list->n > 1)
+			qsort_r(list->v, list->n, sizeof(*list->v), by_column, &s);
 	} else if (o->reverse) {
 		reverse(list);
 	}

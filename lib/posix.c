@@ -81,7 +81,8 @@ int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list)
 		}
 	}
 	closedir(dir);
-	qsort(list->v + first, list->n - first, sizeof(*list->v), by_name);
+	if (list->n - first > 1)
+		qsort(list->v + first, list->n - first, sizeof(*list->v), by_name);
 	return r;
 }
 

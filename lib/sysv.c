@@ -308,7 +308,8 @@ int shm_sysv_list(struct shm_ctx *ctx, struct shm_list *list)
 	int r = scan_fd(fd, list, -1, NULL);
 	close(fd);
 	/* The kernel lists by slot, not by id. */
-	qsort(list->v + first, list->n - first, sizeof(*list->v), by_id);
+	if (list->n - first > 1)
+		qsort(list->v + first, list->n - first, sizeof(*list->v), by_id);
 	return r;
 }
 
