@@ -57,6 +57,27 @@ static char *u64_text(uint64_t v, char buf[static 24])
 	return p;
 }
 
+/* @v in @base, zero-padded to @digits, after @prefix: what printf would do, faster. */
+static char *fixed_text(uint64_t v, unsigned base, int digits, const char *prefix,
+			char buf[static 24])
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = hex[v % base];
+		v /= base;
+	} while (v && n < 22);
+	while (n < digits)
+		tmp[n++] = '0';
+	size_t plen = strlen(prefix);
+	memcpy(buf, prefix, plen);
+	for (int i = 0; i < n; i++)
+		buf[plen + (size_t)i] = tmp[n - 1 - i];
+	buf[plen + (size_t)n] = '\0';
+	return buf;
+}
+
 /* Length of the valid UTF-8 sequence at @p (at most @n bytes), 0 when invalid. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
@@ -193,8 +214,8 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 			return u64_text(c->u, buf);
 		return shm_format_size(c->u, buf);
 	case CELL_TIME: return c->i ? time_text(o, c->i) : "-";
-	case CELL_KEY: snprintf(buf, size, "0x%08x", (unsigned)c->u); return buf;
-	case CELL_MODE: snprintf(buf, size, "%04o", (unsigned)c->u); return buf;
+	case CELL_KEY: return fixed_text(c->u, 16, 8, "0x", buf);
+	case CELL_MODE: return fixed_text(c->u, 8, 4, "", buf);
 	case CELL_STATUS: return status_text(c->u, buf, size);
 	}
 	return "?";
@@ -379,47 +400,83 @@ int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
 	return 0;
 }
 
-static void pad(FILE *f, size_t n)
+/* Table lines go out through one big buffer: per-field stdio calls cost more than the rest. */
+struct line_buf {
+	FILE *f;
+	size_t len;
+	char data[64 * 1024];
+};
+
+static void lb_flush(struct line_buf *lb)
+{
+	fwrite(lb->data, 1, lb->len, lb->f);
+	lb->len = 0;
+}
+
+static void lb_put(struct line_buf *lb, const char *s, size_t n)
+{
+	if (lb->len + n > sizeof(lb->data)) {
+		lb_flush(lb);
+		if (n > sizeof(lb->data)) {
+			fwrite(s, 1, n, lb->f);
+			return;
+		}
+	}
+	memcpy(lb->data + lb->len, s, n);
+	lb->len += n;
+}
+
+static void lb_pad(struct line_buf *lb, size_t n)
 {
 	static const char spaces[] = "                                ";
 	while (n) {
 		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		fwrite(spaces, 1, k, f);
+		lb_put(lb, spaces, k);
 		n -= k;
 	}
 }
 
-static void print_field(struct out *o, size_t i, const char *text)
+static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
+			size_t len)
 {
 	size_t w = display_width(text);
-	bool last = i + 1 == o->ncols;
 	if (i)
-		putc(' ', o->f);
+		lb_put(lb, " ", 1);
 	if (o->cols[i]->right)
-		pad(o->f, o->width[i] - w);
-	fputs(text, o->f);
-	if (!o->cols[i]->right && !last)
-		pad(o->f, o->width[i] - w);
+		lb_pad(lb, o->width[i] - w);
+	lb_put(lb, text, len);
+	if (!o->cols[i]->right && i + 1 < o->ncols)
+		lb_pad(lb, o->width[i] - w);
 }
 
 static void print_table(struct out *o)
 {
+	struct line_buf *lb = malloc(sizeof(*lb));
+	if (!lb) {
+		o->oom = true;
+		return;
+	}
+	lb->f = o->f;
+	lb->len = 0;
 	if (o->headings) {
 		for (size_t i = 0; i < o->ncols; i++)
 			if (strlen(o->cols[i]->name) > o->width[i])
 				o->width[i] = strlen(o->cols[i]->name);
 		for (size_t i = 0; i < o->ncols; i++)
-			print_field(o, i, o->cols[i]->name);
-		putc('\n', o->f);
+			print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
+		lb_put(lb, "\n", 1);
 	}
 	const char *p = o->arena;
 	for (size_t r = 0; r < o->rows; r++) {
 		for (size_t i = 0; i < o->ncols; i++) {
-			print_field(o, i, p);
-			p += strlen(p) + 1;
+			size_t len = strlen(p);
+			print_field(o, lb, i, p, len);
+			p += len + 1;
 		}
-		putc('\n', o->f);
+		lb_put(lb, "\n", 1);
 	}
+	lb_flush(lb);
+	free(lb);
 	o->arena_len = 0;
 }
 

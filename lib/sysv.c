@@ -291,6 +291,14 @@ static int by_id(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
+static bool sorted_by_id(const struct shm_seg *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (v[i - 1].id > v[i].id)
+			return false;
+	return true;
+}
+
 static int open_proc_shm(struct shm_ctx *ctx)
 {
 	char path[PATH_MAX];
@@ -307,8 +315,8 @@ int shm_sysv_list(struct shm_ctx *ctx, struct shm_list *list)
 	size_t first = list->n;
 	int r = scan_fd(fd, list, -1, NULL);
 	close(fd);
-	/* The kernel lists by slot, not by id. */
-	if (list->n - first > 1)
+	/* The kernel lists by slot, not by id; often that is id order already. */
+	if (!sorted_by_id(list->v + first, list->n - first))
 		qsort(list->v + first, list->n - first, sizeof(*list->v), by_id);
 	return r;
 }
