@@ -44,7 +44,7 @@ shmtool: $(BIN) FORCE
 $(BIN): $(OBJ)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
-$(BUILD)/%.o: %.c lib/shm.h lib/internal.h cmd/cmd.h cmd/out.h cmd/select.h Makefile
+$(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 

@@ -16,7 +16,8 @@ struct shm_cmd {
 	int (*run)(struct shm_ctx *ctx, int argc, const char **argv);
 };
 
-extern const struct shm_cmd shm_cmd_ls, shm_cmd_stat, shm_cmd_ftok;
+extern const struct shm_cmd shm_cmd_create, shm_cmd_ls, shm_cmd_stat, shm_cmd_cat,
+	shm_cmd_write, shm_cmd_rm, shm_cmd_ftok;
 
 /* The one place library errors become words. */
 const char *cmd_strerror(int err);

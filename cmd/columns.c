@@ -174,11 +174,19 @@ static void get_cpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail
 		set_pid(ctx, c, seg->cpid, detail ? creator_comm(ctx, seg) : NULL, detail);
 }
 
+/* The last attacher's name, unless its pid now belongs to a process started since. */
+static const char *last_comm(struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	int64_t when = seg->atime > seg->dtime ? seg->atime : seg->dtime;
+	if (!shm_ctx_pid_alive_since(ctx, seg->lpid, when))
+		return NULL;
+	return shm_ctx_pid_comm(ctx, seg->lpid);
+}
+
 static void get_lpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
 {
 	if (seg->fields & SHM_F_LPID)
-		set_pid(ctx, c, seg->lpid, detail ? shm_ctx_pid_comm(ctx, seg->lpid) : NULL,
-			detail);
+		set_pid(ctx, c, seg->lpid, detail ? last_comm(ctx, seg) : NULL, detail);
 }
 
 static void get_command(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)

@@ -23,6 +23,9 @@ static const char *const shm_errors[] = {
 	[SHM_E_BAD_PROC - SHM_E_SYNTAX] = "unreadable /proc/sysvipc/shm format",
 	[SHM_E_NOT_SHM - SHM_E_SYNTAX] = "not a shared memory object (not a regular file)",
 	[SHM_E_FTOK_PATH - SHM_E_SYNTAX] = "ftok PATH does not exist, so it makes no key",
+	[SHM_E_TOO_SMALL - SHM_E_SYNTAX] =
+		"exists and is smaller than the size asked for (segments are never resized)",
+	[SHM_E_RANGE_END - SHM_E_SYNTAX] = "range passes the end of the segment",
 };
 
 const char *cmd_strerror(int err)

@@ -354,7 +354,8 @@ static void row_text(struct out *o, const struct cell *cells)
 		if (o->mode == OUT_EXPORT) {
 			export_name(o, o->cols[i]->name);
 			adds(o, "=\"");
-			if (cells[i].type != CELL_NONE)
+			/* "-" is the table's word for nothing; a shell gets nothing. */
+			if (cells[i].type == CELL_STR || strcmp(text, "-"))
 				add_escaped(o, text);
 			addc(o, '"');
 		} else {
@@ -503,4 +504,13 @@ int out_finish(struct out *o)
 int out_flush(struct out *o)
 {
 	return o->oom ? -ENOMEM : flush_arena(o);
+}
+
+void out_print_safe(FILE *f, const char *s)
+{
+	struct out o = { .mode = OUT_TABLE };
+	add_escaped(&o, s);
+	if (o.arena)
+		fwrite(o.arena, 1, o.arena_len, f);
+	free(o.arena);
 }

@@ -86,5 +86,7 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 void out_text(struct out *o, const char *s);
 void out_safe(struct out *o, const char *s);
 int out_flush(struct out *o);
+/* @s on @f with whatever could mislead a terminal written as \\xHH. */
+void out_print_safe(FILE *f, const char *s);
 
 #endif

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "select.h"
 
@@ -103,4 +104,31 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 	}
 	apply_filter(ctx, sel, out);
 	return status;
+}
+
+int select_one(const char *cmd, struct shm_ctx *ctx, const char *arg, struct shm_seg *seg)
+{
+	struct shm_ref ref;
+	int r = shm_ref_parse(arg, &ref);
+	if (r == 0)
+		r = shm_ref_stat(ctx, &ref, seg);
+	if (r == 0)
+		return 0;
+	cmd_error(cmd, arg, r);
+	return cmd_is_usage_error(r) ? EXIT_USAGE : EXIT_FAIL;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
 }

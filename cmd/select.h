@@ -32,4 +32,10 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
 		struct shm_list *out);
 
+/* One SEGMENT argument resolved to its record; reports failures. 0, EXIT_USAGE or EXIT_FAIL. */
+int select_one(const char *cmd, struct shm_ctx *ctx, const char *arg, struct shm_seg *seg);
+
+/* write(2) all of it, through EINTR and short writes; 0 or -errno. */
+int write_all(int fd, const void *buf, size_t len);
+
 #endif

@@ -17,8 +17,12 @@
 #endif
 
 static const struct shm_cmd *const commands[] = {
+	&shm_cmd_create,
 	&shm_cmd_ls,
 	&shm_cmd_stat,
+	&shm_cmd_cat,
+	&shm_cmd_write,
+	&shm_cmd_rm,
 	&shm_cmd_ftok,
 	NULL,
 };

@@ -94,10 +94,9 @@ static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_se
 static int lookup(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *seg)
 {
 	int r = shm_ref_stat(ctx, ref, seg);
-	if (r == 0 && seg->kind == SHM_KIND_SYSV) {
-		/* rss and swap are only in /proc; a segment gone meanwhile is gone. */
-		r = shm_sysv_usage(ctx, seg);
-	}
+	/* rss and swap are only in /proc; without its line they stay unknown. */
+	if (r == 0 && seg->kind == SHM_KIND_SYSV && shm_sysv_usage(ctx, seg) == -ENOENT)
+		seg->fields &= ~(unsigned)SHM_F_RSS;
 	return r;
 }
 
@@ -130,7 +129,7 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 		cols[ncols++] = col;
 	struct out o;
 	int status = EXIT_OK, shown = 0;
-	int r = out_init(&o, json ? OUT_JSON : OUT_RAW, false, true, cols, ncols, stdout);
+	int r = out_init(&o, json ? OUT_JSON : OUT_TABLE, false, true, cols, ncols, stdout);
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct shm_seg seg = { 0 };
 		int err = errs[i] < 0 ? errs[i] : lookup(ctx, &refs[i], &seg);
@@ -146,6 +145,7 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 			if (shown++)
 				out_text(&o, "\n");
 			print_fields(&o, ctx, &seg);
+			r = out_flush(&o);
 		}
 		shm_seg_clear(&seg);
 	}

@@ -24,6 +24,8 @@ enum shm_error {
 	SHM_E_BAD_PROC,       /* /proc/sysvipc/shm lacks a needed column */
 	SHM_E_NOT_SHM,        /* a /dev/shm entry that is not a regular file */
 	SHM_E_FTOK_PATH,      /* ftok: PATH does not exist */
+	SHM_E_TOO_SMALL,      /* create: an existing segment is smaller than asked */
+	SHM_E_RANGE_END,      /* cat/write: the range passes the end of the segment */
 	SHM_E_MAX,
 };
 
@@ -119,6 +121,32 @@ int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list);
 int shm_posix_stat(struct shm_ctx *ctx, const char *name, struct shm_seg *out);
 int shm_posix_check_name(const char *name);
 void shm_seg_clear(struct shm_seg *seg);
+
+/* Making and removing */
+struct shm_create {
+	uint64_t size;
+	uint32_t mode;
+	bool exclusive;
+	bool hugetlb, noreserve;
+};
+
+/* @key 0 makes a private segment. Reuses one of at least @c->size unless exclusive. */
+int shm_sysv_create(int32_t key, const struct shm_create *c, int *id, bool *created);
+int shm_posix_create(struct shm_ctx *ctx, const char *name, const struct shm_create *c,
+		     bool *created);
+int shm_sysv_remove(int id);
+int shm_posix_remove(struct shm_ctx *ctx, const char *name);
+
+/* A whole object mapped into this process: read-only, or read-write. */
+struct shm_map {
+	enum shm_kind kind;
+	uint8_t *addr;
+	size_t len;
+};
+
+int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
+		 struct shm_map *out);
+void shm_map_close(struct shm_map *map);
 
 /* SEGMENT grammar */
 enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX };

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* shmtool create: a private, keyed or POSIX object; prints its id or /NAME. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+
+enum { OPT_SIZE = 1, OPT_MODE, OPT_EXCL, OPT_HUGETLB, OPT_NORESERVE };
+
+static struct poptOption create_options[] = {
+	{ "size", 's', POPT_ARG_STRING, NULL, OPT_SIZE, "size (required), e.g. 4096, 64K, 1MiB",
+	  "SIZE" },
+	{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
+	  "permissions in octal, applied exactly (default 0600)", "MODE" },
+	{ "exclusive", 'x', POPT_ARG_NONE, NULL, OPT_EXCL, "fail if it exists", NULL },
+	{ "hugetlb", 0, POPT_ARG_NONE, NULL, OPT_HUGETLB, "use huge pages (System V only)", NULL },
+	{ "noreserve", 0, POPT_ARG_NONE, NULL, OPT_NORESERVE,
+	  "reserve no swap space (System V only)", NULL },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+/* Octal whatever the leading digit: 640 means 0640, as chmod reads it. */
+static int parse_mode(const char *text, uint32_t *mode)
+{
+	size_t n = strlen(text);
+	uint32_t v = 0;
+	if (n == 0 || n > 5 || strspn(text, "01234567") != n) {
+		cmd_errorf("create", text, "not an octal mode (e.g. 0600, 640)");
+		return EXIT_USAGE;
+	}
+	for (const char *p = text; *p; p++)
+		v = v * 8 + (uint32_t)(*p - '0');
+	if (v > 07777) {
+		cmd_errorf("create", text, "mode is at most 07777");
+		return EXIT_USAGE;
+	}
+	*mode = v;
+	return 0;
+}
+
+static bool no_huge_pages(void)
+{
+	char buf[32];
+	FILE *f = fopen("/proc/sys/vm/nr_hugepages", "r");
+	bool none = f && fgets(buf, sizeof(buf), f) && atol(buf) == 0;
+	if (f)
+		fclose(f);
+	return none;
+}
+
+static int report(const char *subject, const struct shm_create *c, int r)
+{
+	if (c->hugetlb && (r == -ENOMEM || r == -EINVAL) && no_huge_pages())
+		cmd_errorf("create", subject, "no huge pages are reserved on this machine "
+			   "(vm.nr_hugepages is 0); see hugetlbpage in the kernel docs");
+	else if (r == -EEXIST)
+		cmd_errorf("create", subject, "already exists (-x/--exclusive)");
+	else if (r == -EINVAL && !c->hugetlb)
+		cmd_errorf("create", subject, "size out of the kernel's limits "
+			   "(see SHMMIN/SHMMAX in 'ipcs -l -m')");
+	else
+		cmd_error("create", subject, r);
+	return EXIT_FAIL;
+}
+
+static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create *c)
+{
+	struct shm_ref ref = { .kind = SHM_REF_KEY, .key = 0 };
+	int r = arg ? shm_ref_parse(arg, &ref) : 0;
+	if (r < 0) {
+		cmd_error("create", arg, r);
+		return cmd_is_usage_error(r) ? EXIT_USAGE : EXIT_FAIL;
+	}
+	if (ref.kind == SHM_REF_ID) {
+		cmd_errorf("create", arg, "a shmid is chosen by the kernel; "
+			   "name a key (0xKEY, key:N, ftok:PATH:PROJ), a /NAME, or nothing");
+		return EXIT_USAGE;
+	}
+	bool created;
+	if (ref.kind == SHM_REF_POSIX) {
+		if (c->hugetlb || c->noreserve) {
+			cmd_errorf("create", arg, "--hugetlb and --noreserve are for System V only");
+			return EXIT_USAGE;
+		}
+		r = shm_posix_create(ctx, ref.name, c, &created);
+		if (r < 0)
+			return report(arg, c, r);
+		printf("/%s\n", ref.name);
+		return EXIT_OK;
+	}
+	if (c->size == 0) {
+		cmd_errorf("create", "0", "a System V segment needs at least 1 byte (SHMMIN)");
+		return EXIT_USAGE;
+	}
+	int id;
+	r = shm_sysv_create(ref.key, c, &id, &created);
+	if (r < 0)
+		return report(arg ? arg : "IPC_PRIVATE", c, r);
+	printf("%d\n", id);
+	return EXIT_OK;
+}
+
+static int create_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	struct shm_create c = { .mode = 0600 };
+	bool have_size = false;
+	char *arg = NULL;
+	int status = EXIT_OK, val;
+	poptContext pc = cmd_popt("create", argc, argv, create_options,
+				  "-s SIZE [OPTION...] [SEGMENT]");
+	while (status == EXIT_OK && (val = cmd_next_opt(pc, "create")) > 0) {
+		switch (val) {
+		case OPT_SIZE:
+			cmd_take_arg(pc, &arg);
+			status = cmd_parse_size("create", "--size", arg, &c.size);
+			have_size = true;
+			break;
+		case OPT_MODE:
+			cmd_take_arg(pc, &arg);
+			status = parse_mode(arg, &c.mode);
+			break;
+		case OPT_EXCL: c.exclusive = true; break;
+		case OPT_HUGETLB: c.hugetlb = true; break;
+		case OPT_NORESERVE: c.noreserve = true; break;
+		}
+	}
+	if (status != EXIT_OK)
+		goto done;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	const char **args = poptGetArgs(pc);
+	if (args && args[0] && args[1]) {
+		cmd_errorf("create", args[1], "unexpected argument (one SEGMENT at most)");
+		status = EXIT_USAGE;
+	} else if (!have_size) {
+		cmd_errorf("create", NULL, "-s/--size is required (e.g. -s 1M)");
+		status = EXIT_USAGE;
+	} else {
+		status = create(ctx, args ? args[0] : NULL, &c);
+	}
+done:
+	free(arg);
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_create = {
+	.name = "create",
+	.summary = "make a System V segment or a POSIX object",
+	.run = create_run,
+};

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shmtool rm: IPC_RMID or shm_unlink, by name or by the ls FILTERS. A key is
+ * resolved to an id once and only that id is removed, so a segment that takes
+ * the key after a race is never touched.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "out.h"
+#include "select.h"
+
+enum { OPT_DRY_RUN = 1, OPT_QUIET, OPT_ALL };
+
+struct rm_opts {
+	bool dry_run, quiet, all;
+	struct selection sel;
+};
+
+static struct poptOption rm_options[] = {
+	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN, "say what would go; change nothing",
+	  NULL },
+	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET, "print nothing on success", NULL },
+	{ "all", 0, POPT_ARG_NONE, NULL, OPT_ALL,
+	  "every segment and object (semaphores excepted), or all the FILTERS select", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_kind_options, 0, "What to remove:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_filter_options, 0,
+	  "FILTERS (combined with AND):", NULL },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+static void say(const struct rm_opts *o, const struct shm_seg *seg)
+{
+	if (o->quiet)
+		return;
+	const char *would = o->dry_run ? "would " : "";
+	if (seg->kind != SHM_KIND_SYSV) {
+		printf("%sremove%s %s /", would, o->dry_run ? "" : "d",
+		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
+		out_print_safe(stdout, seg->name);
+		putchar('\n');
+	} else if (seg->nattch > 0) {
+		printf("%smark%s sysv %d for removal: %llu process%s attached\n", would,
+		       o->dry_run ? "" : "ed", seg->id, (unsigned long long)seg->nattch,
+		       seg->nattch == 1 ? "" : "es");
+	} else {
+		printf("%sremove%s sysv %d (key 0x%08x)\n", would, o->dry_run ? "" : "d", seg->id,
+		       (unsigned)seg->key);
+	}
+}
+
+static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct shm_seg *seg,
+		      const char *subject)
+{
+	int r = 0;
+	if (!o->dry_run)
+		r = seg->kind == SHM_KIND_SYSV ? shm_sysv_remove(seg->id)
+					       : shm_posix_remove(ctx, seg->name);
+	if (r < 0) {
+		char buf[24];
+		if (!subject && seg->kind == SHM_KIND_SYSV)
+			snprintf(buf, sizeof(buf), "%d", seg->id);
+		cmd_error("rm", subject ? subject : seg->name ? seg->name : buf, r);
+		return EXIT_FAIL;
+	}
+	say(o, seg);
+	return EXIT_OK;
+}
+
+static bool wanted_kind(const struct selection *sel, const struct shm_seg *seg)
+{
+	if (!sel->sysv && !sel->posix)
+		return true;
+	return seg->kind == SHM_KIND_SYSV ? sel->sysv : sel->posix;
+}
+
+/* Named SEGMENTs: all parsed before any is removed, so a typo removes nothing. */
+static int remove_named(struct shm_ctx *ctx, const struct rm_opts *o, const char **args)
+{
+	size_t n = 0;
+	while (args[n])
+		n++;
+	struct shm_ref *refs = calloc(n, sizeof(*refs));
+	int *errs = calloc(n, sizeof(*errs));
+	int status = refs && errs ? EXIT_OK : EXIT_FAIL;
+	for (size_t i = 0; i < n && refs && errs; i++) {
+		errs[i] = shm_ref_parse(args[i], &refs[i]);
+		if (errs[i] < 0 && cmd_is_usage_error(errs[i])) {
+			cmd_error("rm", args[i], errs[i]);
+			status = EXIT_USAGE;
+		}
+	}
+	for (size_t i = 0; i < n && status != EXIT_USAGE && refs && errs; i++) {
+		struct shm_seg seg = { 0 };
+		int r = errs[i] < 0 ? errs[i] : shm_ref_stat(ctx, &refs[i], &seg);
+		if (r < 0) {
+			cmd_error("rm", args[i], r);
+			status = EXIT_FAIL;
+		} else if (wanted_kind(&o->sel, &seg) &&
+			   shm_filter_match(ctx, &o->sel.filter, &seg) &&
+			   remove_one(ctx, o, &seg, args[i]) != EXIT_OK) {
+			status = EXIT_FAIL;
+		}
+		shm_seg_clear(&seg);
+	}
+	free(refs);
+	free(errs);
+	return status;
+}
+
+static int remove_selected(struct shm_ctx *ctx, const struct rm_opts *o)
+{
+	struct shm_list list;
+	int status = select_list("rm", ctx, &o->sel, &list);
+	shm_list_foreach(seg, &list) {
+		if (remove_one(ctx, o, seg, NULL) != EXIT_OK)
+			status = EXIT_FAIL;
+	}
+	shm_list_free(&list);
+	return status;
+}
+
+static int rm_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	struct rm_opts o = { 0 };
+	int status = EXIT_OK, val;
+	poptContext pc = cmd_popt("rm", argc, argv, rm_options,
+				  "[OPTION...] [FILTERS] [SEGMENT...]");
+	while (status == EXIT_OK && (val = cmd_next_opt(pc, "rm")) > 0) {
+		switch (val) {
+		case OPT_DRY_RUN: o.dry_run = true; break;
+		case OPT_QUIET: o.quiet = true; break;
+		case OPT_ALL: o.all = true; break;
+		default: status = select_option("rm", pc, ctx, val, &o.sel); break;
+		}
+	}
+	if (status != EXIT_OK)
+		goto done;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	const char **args = poptGetArgs(pc);
+	bool named = args && args[0];
+	if (named && o.all) {
+		cmd_errorf("rm", NULL, "--all and SEGMENTs exclude each other");
+		status = EXIT_USAGE;
+	} else if (!named && !o.all && !o.sel.filtered) {
+		cmd_errorf("rm", NULL, "nothing selected: name SEGMENTs, or use --all or a FILTER "
+			   "(rm never removes everything by accident)");
+		status = EXIT_USAGE;
+	} else {
+		status = named ? remove_named(ctx, &o, args) : remove_selected(ctx, &o);
+	}
+done:
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_rm = {
+	.name = "rm",
+	.summary = "remove segments (IPC_RMID) and POSIX objects (shm_unlink)",
+	.run = rm_run,
+};

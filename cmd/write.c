@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shmtool write: FILE or stdin into a segment, all or nothing. A regular file's
+ * length is checked before a byte moves; a pipe is read into a buffer of at most
+ * the room left plus one byte, so input that does not fit changes nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "select.h"
+
+enum { OPT_OFFSET = 1 };
+
+/* How far past the room an oversized pipe is read, only to say by how much. */
+#define DRAIN_LIMIT (1ull << 30)
+
+static struct poptOption write_options[] = {
+	{ "offset", 'o', POPT_ARG_STRING, NULL, OPT_OFFSET, "write at byte OFFSET (default 0)",
+	  "OFFSET" },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+struct job {
+	const char *seg_arg, *in_name;
+	int in;
+	uint64_t offset, room, size;
+	uint8_t *dest;
+};
+
+static int too_big(const struct job *j, uint64_t len, bool at_least)
+{
+	cmd_errorf("write", j->seg_arg, "input does not fit: %s%llu bytes over (%llu bytes "
+		   "at offset %llu of %llu); nothing written", at_least ? "more than " : "",
+		   (unsigned long long)(len - j->room), (unsigned long long)len,
+		   (unsigned long long)j->offset, (unsigned long long)j->size);
+	return EXIT_FAIL;
+}
+
+static ssize_t read_some(int fd, void *buf, size_t len)
+{
+	ssize_t n;
+	do
+		n = read(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+static int read_error(const struct job *j, ssize_t r)
+{
+	cmd_error_sys("write", j->in_name, (int)r);
+	return EXIT_FAIL;
+}
+
+/* A regular file: its length is known, so the bytes go straight into the segment. */
+static int from_file(const struct job *j, uint64_t avail)
+{
+	if (avail > j->room)
+		return too_big(j, avail, false);
+	uint64_t done = 0;
+	while (done < avail) {
+		size_t chunk = avail - done > (1u << 30) ? (1u << 30) : (size_t)(avail - done);
+		ssize_t n = read_some(j->in, j->dest + done, chunk);
+		if (n < 0)
+			return read_error(j, n);
+		if (n == 0)
+			break; /* the file shrank meanwhile: what was there is written */
+		done += (uint64_t)n;
+	}
+	return EXIT_OK;
+}
+
+/* Counts what is left of an oversized stream, up to DRAIN_LIMIT. */
+static int drain(const struct job *j, uint64_t have)
+{
+	char buf[64 * 1024];
+	for (;;) {
+		if (have - j->room > DRAIN_LIMIT)
+			return too_big(j, have, true);
+		ssize_t n = read_some(j->in, buf, sizeof(buf));
+		if (n < 0)
+			return read_error(j, n);
+		if (n == 0)
+			return too_big(j, have, false);
+		have += (uint64_t)n;
+	}
+}
+
+/* A pipe or terminal: buffered first, at most room + 1 bytes, then copied. */
+static int from_stream(const struct job *j)
+{
+	uint64_t cap = j->room + 1, have = 0, alloc = 0;
+	uint8_t *buf = NULL;
+	int status = EXIT_OK;
+	for (;;) {
+		if (have == alloc) {
+			uint64_t grow = alloc ? alloc * 2 : 64 * 1024;
+			alloc = grow < cap ? grow : cap;
+			uint8_t *p = alloc > SIZE_MAX ? NULL : realloc(buf, (size_t)alloc);
+			if (!p) {
+				cmd_error_sys("write", j->in_name, -ENOMEM);
+				status = EXIT_FAIL;
+				goto done;
+			}
+			buf = p;
+		}
+		ssize_t n = read_some(j->in, buf + have, (size_t)(alloc - have));
+		if (n < 0) {
+			status = read_error(j, n);
+			goto done;
+		}
+		if (n == 0)
+			break;
+		have += (uint64_t)n;
+		if (have > j->room) {
+			status = drain(j, have);
+			goto done;
+		}
+	}
+	if (have)
+		memcpy(j->dest, buf, (size_t)have);
+done:
+	free(buf);
+	return status;
+}
+
+static int copy_in(struct job *j)
+{
+	struct stat st;
+	if (fstat(j->in, &st) < 0)
+		return read_error(j, -errno);
+	if (S_ISDIR(st.st_mode))
+		return read_error(j, -EISDIR);
+	if (S_ISREG(st.st_mode)) {
+		off_t pos = lseek(j->in, 0, SEEK_CUR);
+		uint64_t at = pos > 0 ? (uint64_t)pos : 0;
+		uint64_t len = (uint64_t)st.st_size > at ? (uint64_t)st.st_size - at : 0;
+		return from_file(j, len);
+	}
+	return from_stream(j);
+}
+
+static int open_input(const char *name)
+{
+	if (!strcmp(name, "stdin"))
+		return STDIN_FILENO;
+	int fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		cmd_error_sys("write", name, -errno);
+	return fd;
+}
+
+static int write_segment(struct shm_ctx *ctx, struct job *j)
+{
+	struct shm_seg seg = { 0 };
+	struct shm_map map = { 0 };
+	int status = select_one("write", ctx, j->seg_arg, &seg);
+	if (status)
+		goto done;
+	j->in = open_input(j->in_name);
+	if (j->in < 0) {
+		status = EXIT_FAIL;
+		goto done;
+	}
+	int r = shm_map_open(ctx, &seg, true, &map);
+	if (r < 0) {
+		cmd_error("write", j->seg_arg, r);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	j->size = map.len;
+	if (j->offset > j->size) {
+		cmd_errorf("write", j->seg_arg, "offset %llu is past the end (size %llu bytes)",
+			   (unsigned long long)j->offset, (unsigned long long)j->size);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	j->room = j->size - j->offset;
+	j->dest = map.addr ? map.addr + j->offset : NULL;
+	status = copy_in(j);
+done:
+	if (j->in > STDIN_FILENO)
+		close(j->in);
+	shm_map_close(&map);
+	shm_seg_clear(&seg);
+	return status;
+}
+
+static int write_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	struct job j = { .in = -1 };
+	char *arg = NULL;
+	int status = EXIT_OK, val;
+	poptContext pc = cmd_popt("write", argc, argv, write_options,
+				  "[OPTION...] SEGMENT [FILE|-]");
+	while (status == EXIT_OK && (val = cmd_next_opt(pc, "write")) > 0) {
+		if (val == OPT_OFFSET) {
+			cmd_take_arg(pc, &arg);
+			status = cmd_parse_size("write", "--offset", arg, &j.offset);
+		}
+	}
+	if (status != EXIT_OK)
+		goto done;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	const char **args = poptGetArgs(pc);
+	if (!args || !args[0] || (args[1] && args[2])) {
+		cmd_errorf("write", NULL, "expects SEGMENT and at most one FILE "
+			   "(usage: shmtool write [-o OFFSET] SEGMENT [FILE|-])");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	j.seg_arg = args[0];
+	j.in_name = args[1] && strcmp(args[1], "-") ? args[1] : "stdin";
+	status = write_segment(ctx, &j);
+done:
+	free(arg);
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_write = {
+	.name = "write",
+	.summary = "copy a file or stdin into a segment",
+	.run = write_run,
+};

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* Attaching and mapping objects to read or write their bytes, and making and removing them. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+static int open_in_dir(struct shm_ctx *ctx, const char *name, int flags, mode_t mode)
+{
+	int r = shm_posix_check_name(name);
+	if (r < 0)
+		return r;
+	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	/* O_NOFOLLOW: a planted symlink is never followed; O_NONBLOCK: a FIFO never blocks. */
+	int fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
+	r = fd < 0 ? -errno : fd;
+	close(dfd);
+	return r;
+}
+
+/* A regular file, or not an object at all; its size through @size. */
+static int check_regular(int fd, uint64_t *size)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -SHM_E_NOT_SHM;
+	*size = (uint64_t)st.st_size;
+	return 0;
+}
+
+static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struct shm_map *out)
+{
+	int fd = open_in_dir(ctx, name, writable ? O_RDWR : O_RDONLY, 0);
+	if (fd == -ELOOP)
+		return -SHM_E_NOT_SHM;
+	if (fd < 0)
+		return fd;
+	uint64_t size;
+	int r = check_regular(fd, &size);
+	if (r == 0 && size > SIZE_MAX)
+		r = -EFBIG;
+	if (r == 0 && size > 0) {
+		void *p = mmap(NULL, (size_t)size, writable ? PROT_READ | PROT_WRITE : PROT_READ,
+			       MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED)
+			r = -errno;
+		else
+			out->addr = p;
+	}
+	if (r == 0)
+		out->len = (size_t)size;
+	close(fd);
+	return r;
+}
+
+static int map_sysv(int id, uint64_t size, bool writable, struct shm_map *out)
+{
+	if (size > SIZE_MAX)
+		return -EFBIG;
+	void *p = shmat(id, NULL, writable ? 0 : SHM_RDONLY);
+	if (p == (void *)-1)
+		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	out->addr = p;
+	out->len = (size_t)size;
+	return 0;
+}
+
+int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
+		 struct shm_map *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = seg->kind;
+	if (seg->kind == SHM_KIND_SYSV)
+		return map_sysv(seg->id, seg->size, writable, out);
+	return map_posix(ctx, seg->name, writable, out);
+}
+
+void shm_map_close(struct shm_map *map)
+{
+	if (!map->addr)
+		return;
+	if (map->kind == SHM_KIND_SYSV)
+		shmdt(map->addr);
+	else
+		munmap(map->addr, map->len);
+	map->addr = NULL;
+}
+
+int shm_sysv_create(int32_t key, const struct shm_create *c, int *id, bool *created)
+{
+	if (c->size > SIZE_MAX)
+		return -EFBIG;
+	int flags = IPC_CREAT | (int)(c->mode & 0777);
+	flags |= c->hugetlb ? SHM_HUGETLB : 0;
+	flags |= c->noreserve ? SHM_NORESERVE : 0;
+	if (key != 0) {
+		/* IPC_EXCL first, so we know whether the segment is ours. */
+		int r = shmget((key_t)key, (size_t)c->size, flags | IPC_EXCL);
+		if (r >= 0) {
+			*id = r;
+			*created = true;
+			return 0;
+		}
+		if (errno != EEXIST || c->exclusive)
+			return -errno;
+		r = shmget((key_t)key, (size_t)c->size, 0);
+		if (r >= 0) {
+			*id = r;
+			*created = false;
+			return 0;
+		}
+		if (errno != EINVAL)
+			return -errno;
+		/* EINVAL for an existing key: it is smaller than asked (SHMMAX aside). */
+		return shmget((key_t)key, 0, 0) >= 0 ? -SHM_E_TOO_SMALL : -EINVAL;
+	}
+	int r = shmget(IPC_PRIVATE, (size_t)c->size, flags);
+	if (r < 0)
+		return -errno;
+	*id = r;
+	*created = true;
+	return 0;
+}
+
+static int reuse_posix(struct shm_ctx *ctx, const char *name, const struct shm_create *c)
+{
+	int fd = open_in_dir(ctx, name, O_RDWR, 0);
+	if (fd == -ELOOP)
+		return -SHM_E_NOT_SHM;
+	if (fd < 0)
+		return fd;
+	uint64_t size;
+	int r = check_regular(fd, &size);
+	close(fd);
+	if (r == 0 && size < c->size)
+		r = -SHM_E_TOO_SMALL;
+	return r;
+}
+
+int shm_posix_create(struct shm_ctx *ctx, const char *name, const struct shm_create *c,
+		     bool *created)
+{
+	if (c->size > INT64_MAX)
+		return -EFBIG;
+	int fd = open_in_dir(ctx, name, O_RDWR | O_CREAT | O_EXCL, c->mode & 07777);
+	if (fd == -EEXIST && !c->exclusive) {
+		*created = false;
+		return reuse_posix(ctx, name, c);
+	}
+	if (fd < 0)
+		return fd;
+	/* The mode is applied exactly: the umask narrowed what openat made. */
+	int r = 0;
+	if (fchmod(fd, c->mode & 07777) < 0 || ftruncate(fd, (off_t)c->size) < 0)
+		r = -errno;
+	close(fd);
+	if (r < 0) {
+		shm_posix_remove(ctx, name); /* nothing half-made stays behind */
+		return r;
+	}
+	*created = true;
+	return 0;
+}
+
+int shm_sysv_remove(int id)
+{
+	if (shmctl(id, IPC_RMID, NULL) == 0)
+		return 0;
+	return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+}
+
+int shm_posix_remove(struct shm_ctx *ctx, const char *name)
+{
+	int r = shm_posix_check_name(name);
+	if (r < 0)
+		return r;
+	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	/* unlinkat removes a symlink itself, never its target; refuse even that. */
+	struct stat st;
+	r = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -SHM_E_NOT_SHM;
+	if (r == 0 && unlinkat(dfd, name, 0) < 0)
+		r = -errno;
+	close(dfd);
+	return r;
+}
