@@ -41,9 +41,15 @@ ns_start() {
 
 # Runs a command inside this test's namespace.
 ns() {
+	ns_argv
+	"${NS_ARGV[@]}" "$@"
+}
+
+# The command prefix that enters the namespace, for callers that need its pid.
+ns_argv() {
 	local opts=(--ipc --mount)
 	[ "$(id -u)" = 0 ] || opts=(--user --preserve-credentials "${opts[@]}")
-	nsenter -t "$NS_PID" "${opts[@]}" -- timeout 60 "$@"
+	NS_ARGV=(nsenter -t "$NS_PID" "${opts[@]}" -- timeout 60)
 }
 
 shmtool() {
@@ -59,7 +65,9 @@ mkseg() {
 attach() {
 	local id=$1 mode=${2:-rw} ready
 	ready="$BATS_TEST_TMPDIR/attach-$id-$RANDOM"
-	ns "$HELPERS/attach" "$id" "$ready" "$mode" 3>&- &
+	ns_argv
+	# not through ns(): $! must be the process itself, so kill reaches it
+	"${NS_ARGV[@]}" "$HELPERS/attach" "$id" "$ready" "$mode" 3>&- &
 	BG_PIDS+=($!)
 	local i
 	for i in $(seq 500); do

@@ -1,0 +1,137 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+setup() { load 'test_helper/common-setup'; _common_setup; }
+teardown() { _common_teardown; }
+
+@test "create: no SEGMENT makes a private segment and prints its id only" {
+	run --separate-stderr shmtool create -s 1M
+	assert_success
+	assert_output --regexp '^[0-9]+$'
+	[ "$stderr" = "" ]
+	local id=$output
+	ns ipcs -m | grep -E "^0x00000000 +$id +root +600 +1048576 "
+	run ns ipcs -m -i "$id"
+	assert_output --partial 'bytes=1048576'
+}
+
+@test "create: every size suffix" {
+	local s want
+	while read -r s want; do
+		run shmtool create -s "$s"
+		assert_success
+		[ "$(ns ipcs -m -i "$output" | sed -n 's/.*bytes=\([0-9]*\).*/\1/p')" = "$want" ]
+	done <<-'T'
+	100 100
+	7B 7
+	2K 2048
+	2KiB 2048
+	2KB 2000
+	3M 3145728
+	3MiB 3145728
+	3MB 3000000
+	1G 1073741824
+	1GiB 1073741824
+	1GB 1000000000
+	T
+}
+
+@test "create: keyed by 0x, key: and ftok:, and ipcs agrees" {
+	local key f="$BATS_TEST_TMPDIR/f"
+	touch "$f"
+	run shmtool create -s 4K 0x1234abcd
+	assert_success
+	local id=$output
+	ns ipcs -m | grep -E "^0x1234abcd +$id "
+	run shmtool create -s 4K key:4660
+	assert_success
+	ns ipcs -m | grep -E "^0x00001234 +$output "
+	key=$("$HELPERS/ftok-ref" "$f" 7)
+	run shmtool create -s 4K "ftok:$f:7"
+	assert_success
+	ns ipcs -m | grep -E "^$key +$output "
+}
+
+@test "create: -m is applied exactly, whatever the umask" {
+	run ns sh -c "umask 077; exec $SHMTOOL_BIN create -m 0640 -s 4K 0x51"
+	assert_success
+	local id=$output
+	ns ipcs -m | grep -E "^0x00000051 +$id +root +640 "
+	run shmtool ls -n --raw -o MODE --sysv
+	assert_output '0640'
+	run ns sh -c "umask 077; exec $SHMTOOL_BIN create -m 0664 -s 4K /obj"
+	assert_success
+	assert_output '/obj'
+	[ "$(ns stat -c %a /dev/shm/obj)" = 664 ]
+	[ "$(ns stat -c %s /dev/shm/obj)" = 4096 ]
+	run shmtool create -m 755 -s 1 /x
+	[ "$(ns stat -c %a /dev/shm/x)" = 755 ]
+	run shmtool create -s 1 /y
+	[ "$(ns stat -c %a /dev/shm/y)" = 600 ]
+}
+
+@test "create: -x on an existing key exits 1; without -x the same id is reused" {
+	run shmtool create -s 8K 0x77
+	local id=$output
+	run --separate-stderr shmtool create -x -s 8K 0x77
+	assert_failure 1
+	[[ "$stderr" == "shmtool: create: 0x77: already exists"* ]]
+	run shmtool create -s 8K 0x77
+	assert_success
+	assert_output "$id"
+	run shmtool create -s 1K 0x77
+	assert_output "$id"
+	[ "$(ns ipcs -m | grep -c '^0x00000077')" -eq 1 ]
+}
+
+@test "create: an existing smaller segment is an error, never resized" {
+	run shmtool create -s 4K 0x78
+	local id=$output
+	run --separate-stderr shmtool create -s 8K 0x78
+	assert_failure 1
+	[[ "$stderr" == *"smaller than the size asked for"* ]]
+	ns ipcs -m -i "$id" | grep -q 'bytes=4096'
+	shmtool create -s 10 /small
+	run shmtool create -s 11 /small
+	assert_failure 1
+	[ "$(ns stat -c %s /dev/shm/small)" = 10 ]
+	run shmtool create -x -s 10 /small
+	assert_failure 1
+	run shmtool create -s 10 /small
+	assert_success
+	assert_output '/small'
+}
+
+@test "create: usage errors exit 2 and make nothing" {
+	for args in "" "-s" "-s 0" "-s 12Q" "-s -5" "-s 99999999999999999999" "-s 20000000T" \
+		"-s 4K -m 0999" "-s 4K -m rwx" "-s 4K -m 017777" "-s 4K 12" "-s 4K 0x0" \
+		"-s 4K key:0" "-s 4K /a/b" "-s 4K /.." "-s 4K /" "-s 4K --hugetlb /obj" \
+		"-s 4K --noreserve /obj" "-s 4K 0x10 0x11" "-s 4K ftok:/etc/passwd:0"; do
+		run shmtool create $args
+		[ "$status" -eq 2 ] || { echo "create $args: $status $output"; false; }
+	done
+	[ -z "$(ns ipcs -m | grep '^0x')" ]
+	[ -z "$(ns ls /dev/shm)" ]
+}
+
+@test "create: --hugetlb says plainly when there are no huge pages" {
+	if [ "$(cat /proc/sys/vm/nr_hugepages)" -eq 0 ]; then
+		run --separate-stderr shmtool create --hugetlb -s 2M
+		assert_failure 1
+		[[ "$stderr" == *"no huge pages are reserved"* ]]
+	else
+		run shmtool create --hugetlb -s 2M
+		assert_success
+	fi
+	run shmtool create --noreserve -s 2M
+	assert_success
+}
+
+@test "create: a symlink planted in /dev/shm is not followed" {
+	echo secret > "$BATS_TEST_TMPDIR/outside"
+	ns ln -s "$BATS_TEST_TMPDIR/outside" /dev/shm/link
+	run shmtool create -s 100 /link
+	assert_failure 1
+	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
+	[ -L "$(ns readlink -f /dev/shm)/link" ] || ns test -L /dev/shm/link
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-or-later
+
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+	head -c 4096 /dev/urandom > "$BATS_TEST_TMPDIR/orig"
+}
+teardown() { _common_teardown; }
+
+# A 4K System V segment and a 4K POSIX object filled with $BATS_TEST_TMPDIR/orig.
+filled() {
+	ID=$(shmtool create -s 4K)
+	shmtool write "$ID" "$BATS_TEST_TMPDIR/orig"
+	shmtool create -s 4K /obj >/dev/null
+	shmtool write /obj "$BATS_TEST_TMPDIR/orig"
+}
+
+@test "write: an oversized file changes nothing and says by how much" {
+	filled
+	head -c 5000 /dev/urandom > "$BATS_TEST_TMPDIR/big"
+	for seg in "$ID" /obj; do
+		run --separate-stderr shmtool write "$seg" "$BATS_TEST_TMPDIR/big"
+		assert_failure 1
+		[[ "$stderr" == *"904 bytes over"* ]]
+		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
+		run --separate-stderr shmtool write -o 4000 "$seg" <(head -c 100 /dev/zero)
+		assert_failure 1
+		[[ "$stderr" == *"4 bytes over"* ]]
+		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
+	done
+}
+
+@test "write: an oversized pipe changes nothing and says by how much" {
+	filled
+	for seg in "$ID" /obj; do
+		run --separate-stderr bash -c "head -c 10000 /dev/urandom | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write $seg"
+		assert_failure 1
+		[[ "$stderr" == *"input does not fit: 5904 bytes over"* ]]
+		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
+		run --separate-stderr bash -c "head -c 4097 /dev/zero | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write $seg -"
+		assert_failure 1
+		[[ "$stderr" == *": 1 bytes over"* ]]
+		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
+	done
+}
+
+@test "write: at an offset, bytes before and after stay intact" {
+	filled
+	printf 'HELLO' > "$BATS_TEST_TMPDIR/hello"
+	for seg in "$ID" /obj; do
+		shmtool write -o 1000 "$seg" "$BATS_TEST_TMPDIR/hello"
+		shmtool cat "$seg" > "$BATS_TEST_TMPDIR/now"
+		cmp <(head -c 1000 "$BATS_TEST_TMPDIR/orig") <(head -c 1000 "$BATS_TEST_TMPDIR/now")
+		[ "$(tail -c +1001 "$BATS_TEST_TMPDIR/now" | head -c 5)" = HELLO ]
+		cmp <(tail -c +1006 "$BATS_TEST_TMPDIR/orig") <(tail -c +1006 "$BATS_TEST_TMPDIR/now")
+		# a pipe, right up to the last byte
+		printf 'XYZ' | ns "$SHMTOOL_BIN" write -o 4093 "$seg"
+		[ "$(shmtool cat -o 4093 "$seg")" = XYZ ]
+		cmp <(shmtool cat -l 4093 "$seg") <(head -c 4093 "$BATS_TEST_TMPDIR/now")
+	done
+}
+
+@test "write: is silent on success; empty input changes nothing" {
+	filled
+	run --separate-stderr shmtool write "$ID" "$BATS_TEST_TMPDIR/orig"
+	assert_success
+	assert_output ''
+	[ "$stderr" = "" ]
+	run shmtool write "$ID" /dev/null
+	assert_success
+	shmtool cat "$ID" | cmp - "$BATS_TEST_TMPDIR/orig"
+}
+
+@test "write: bad input files and offsets" {
+	filled
+	run --separate-stderr shmtool write "$ID" /nonexistent
+	assert_failure 1
+	[ "$stderr" = "shmtool: write: /nonexistent: no such file or directory" ]
+	run shmtool write "$ID" /
+	assert_failure 1
+	run --separate-stderr shmtool write -o 4097 "$ID" /dev/null
+	assert_failure 1
+	[[ "$stderr" == *"offset 4097 is past the end"* ]]
+	run shmtool write -o -1 "$ID" /dev/null
+	assert_failure 2
+	run shmtool write
+	assert_failure 2
+	run shmtool write "$ID" a b
+	assert_failure 2
+	shmtool cat "$ID" | cmp - "$BATS_TEST_TMPDIR/orig"
+}
+
+@test "write: a symlink planted in /dev/shm is never written through" {
+	echo secret > "$BATS_TEST_TMPDIR/outside"
+	chmod 666 "$BATS_TEST_TMPDIR/outside"
+	ns ln -s "$BATS_TEST_TMPDIR/outside" /dev/shm/link
+	run bash -c "echo pwned | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write /link"
+	assert_failure 1
+	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
+}
