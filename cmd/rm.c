@@ -4,6 +4,7 @@
  * resolved to an id once and only that id is removed, so a segment that takes
  * the key after a race is never touched.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,10 +60,12 @@ static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct
 		r = seg->kind == SHM_KIND_SYSV ? shm_sysv_remove(seg->id)
 					       : shm_posix_remove(ctx, seg->name);
 	if (r < 0) {
-		char buf[24];
-		if (!subject && seg->kind == SHM_KIND_SYSV)
+		char buf[NAME_MAX + 2];
+		if (seg->kind == SHM_KIND_SYSV)
 			snprintf(buf, sizeof(buf), "%d", seg->id);
-		cmd_error("rm", subject ? subject : seg->name ? seg->name : buf, r);
+		else
+			snprintf(buf, sizeof(buf), "/%s", seg->name);
+		cmd_error("rm", subject ? subject : buf, r);
 		return EXIT_FAIL;
 	}
 	say(o, seg);

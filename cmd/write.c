@@ -34,9 +34,11 @@ struct job {
 
 static int too_big(const struct job *j, uint64_t len, bool at_least)
 {
-	cmd_errorf("write", j->seg_arg, "input does not fit: %s%llu bytes over (%llu bytes "
+	uint64_t over = len - j->room;
+	cmd_errorf("write", j->seg_arg, "input does not fit: %s%llu byte%s over (%llu bytes "
 		   "at offset %llu of %llu); nothing written", at_least ? "more than " : "",
-		   (unsigned long long)(len - j->room), (unsigned long long)len,
+		   (unsigned long long)over, over == 1 && !at_least ? "" : "s",
+		   (unsigned long long)len,
 		   (unsigned long long)j->offset, (unsigned long long)j->size);
 	return EXIT_FAIL;
 }
@@ -52,7 +54,7 @@ static ssize_t read_some(int fd, void *buf, size_t len)
 
 static int read_error(const struct job *j, ssize_t r)
 {
-	cmd_error_sys("write", j->in_name, (int)r);
+	cmd_error_sys("write", j->in_name ? j->in_name : "stdin", (int)r);
 	return EXIT_FAIL;
 }
 
@@ -102,7 +104,7 @@ static int from_stream(const struct job *j)
 			alloc = grow < cap ? grow : cap;
 			uint8_t *p = alloc > SIZE_MAX ? NULL : realloc(buf, (size_t)alloc);
 			if (!p) {
-				cmd_error_sys("write", j->in_name, -ENOMEM);
+				cmd_error_sys("write", "stdin", -ENOMEM);
 				status = EXIT_FAIL;
 				goto done;
 			}
@@ -146,7 +148,7 @@ static int copy_in(struct job *j)
 
 static int open_input(const char *name)
 {
-	if (!strcmp(name, "stdin"))
+	if (!name)
 		return STDIN_FILENO;
 	int fd = open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -217,7 +219,7 @@ static int write_run(struct shm_ctx *ctx, int argc, const char **argv)
 		goto done;
 	}
 	j.seg_arg = args[0];
-	j.in_name = args[1] && strcmp(args[1], "-") ? args[1] : "stdin";
+	j.in_name = args[1] && strcmp(args[1], "-") ? args[1] : NULL;
 	status = write_segment(ctx, &j);
 done:
 	free(arg);

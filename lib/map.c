@@ -2,6 +2,7 @@
 /* Attaching and mapping objects to read or write their bytes, and making and removing them. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -56,8 +57,11 @@ static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struc
 		else
 			out->addr = p;
 	}
-	if (r == 0)
+	if (r == 0) {
 		out->len = (size_t)size;
+		out->fd = fd;
+		return 0;
+	}
 	close(fd);
 	return r;
 }
@@ -79,13 +83,38 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 {
 	memset(out, 0, sizeof(*out));
 	out->kind = seg->kind;
+	out->fd = -1;
+	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
 		return map_sysv(seg->id, seg->size, writable, out);
 	return map_posix(ctx, seg->name, writable, out);
 }
 
+int shm_map_fd(struct shm_map *map, int *fd)
+{
+	if (map->fd >= 0) {
+		*fd = map->fd;
+		return 0;
+	}
+	if (map->kind != SHM_KIND_SYSV || !map->addr)
+		return -EBADF;
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)map->addr, end = start + ((map->len + page - 1) & ~(page - 1));
+	char path[160];
+	snprintf(path, sizeof(path), "%s/self/map_files/%lx-%lx", map->proc_root,
+		 (unsigned long)start, (unsigned long)end);
+	map->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (map->fd < 0)
+		return -errno;
+	*fd = map->fd;
+	return 0;
+}
+
 void shm_map_close(struct shm_map *map)
 {
+	if (map->fd >= 0)
+		close(map->fd);
+	map->fd = -1;
 	if (!map->addr)
 		return;
 	if (map->kind == SHM_KIND_SYSV)

@@ -142,11 +142,19 @@ struct shm_map {
 	enum shm_kind kind;
 	uint8_t *addr;
 	size_t len;
+	int fd; /* the object's file, -1 until shm_map_fd */
+	char proc_root[64];
 };
 
 int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 		 struct shm_map *out);
 void shm_map_close(struct shm_map *map);
+/*
+ * A read-only file descriptor for the mapped object, for sendfile(2): the
+ * POSIX file itself, or a System V attachment through /proc/self/map_files
+ * (which needs CAP_SYS_ADMIN). Owned by @map.
+ */
+int shm_map_fd(struct shm_map *map, int *fd);
 
 /* SEGMENT grammar */
 enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX };

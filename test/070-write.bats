@@ -40,7 +40,7 @@ filled() {
 		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
 		run --separate-stderr bash -c "head -c 4097 /dev/zero | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write $seg -"
 		assert_failure 1
-		[[ "$stderr" == *": 1 bytes over"* ]]
+		[[ "$stderr" == *": 1 byte over"* ]]
 		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
 	done
 }

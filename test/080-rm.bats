@@ -166,7 +166,7 @@ removed sysv $b (key 0x00000000)"
 	assert_line "removed sysv $mine (key 0x00000000)"
 	assert_line 'removed posix /nobodys'
 	[[ "$stderr" == *"shmtool: rm: $root: permission denied"* ]]
-	[[ "$stderr" == *"shmtool: rm: roots: permission denied"* ]]
+	[[ "$stderr" == *"shmtool: rm: /roots: permission denied"* ]]
 	ns ipcs -m | grep -qE " $root "
 	! ns ipcs -m | grep -qE " $mine "
 	ns test -e /dev/shm/roots

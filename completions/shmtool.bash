@@ -1,0 +1,214 @@
+# shmtool(1) completion for bash                          -*- shell-script -*-
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Needs bash-completion (2.x). Install as
+# $(pkg-config --variable=completionsdir bash-completion)/shmtool.
+
+# COMPREPLY=($(compgen ...)) is the bash-completion idiom; words never hold blanks.
+# shellcheck disable=SC2207
+
+# The table: one line per command (a command may take several lines; their
+# options add up). Adding a command is adding its line.
+#
+#   COMMAND  OPERANDS  OPTION...
+#
+# OPERANDS is what each operand is, comma-separated and in order: segment
+# (a live segment), file, command (a shmtool command) or - (nothing to
+# offer); a trailing ... repeats the last one. A lone - means no operands.
+# An OPTION that takes a value is written OPTION=KIND, KIND being what to
+# offer for the value: cols (comma-separated column names, optionally after
+# a +), col (one column name), user, file, or nothing (a value to type).
+_shmtool_table='
+ls    -           --sysv --posix --sem -o=cols --output=cols -s=col --sort=col --reverse
+ls    -           -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
+ls    -           --user=user --dest --orphaned --min-size= --unused-for=
+stat  segment...  -J --json -h --help
+ftok  file,-      -h --help
+help  command
+'
+
+# Sets opts (every option of command $1, as in the table) and args (its
+# operand kinds, one per element); fails for an unknown command.
+_shmtool_spec()
+{
+    local cmd operands rest found=''
+    opts='' args=()
+    while read -r cmd operands rest; do
+        [[ $cmd == "$1" ]] || continue
+        found=1
+        opts+=" $rest"
+        [[ $operands == - ]] || IFS=, read -ra args <<<"$operands"
+    done <<<"$_shmtool_table"
+    [[ $found ]]
+}
+
+_shmtool_commands()
+{
+    local cmd rest
+    while read -r cmd rest; do
+        [[ $cmd ]] && printf '%s\n' "$cmd"
+    done <<<"$_shmtool_table" | uniq
+}
+
+# The kind of value option $1 takes: prints it (possibly empty) and succeeds,
+# or fails when $1 is not an option taking a value.
+_shmtool_optkind()
+{
+    local o
+    for o in $opts; do
+        [[ $o == "$1"=* ]] && printf '%s\n' "${o#*=}" && return 0
+    done
+    return 1
+}
+
+# The options of $opts as offered: long ones taking a value as --option=.
+_shmtool_optnames()
+{
+    local o
+    for o in $opts; do
+        case $o in
+        --*=*) printf '%s\n' "${o%%=*}=" ;;
+        *) printf '%s\n' "${o%%=*}" ;;
+        esac
+    done
+}
+
+# Adds to COMPREPLY the values of kind $1 that start with $2, each behind
+# the prefix $3 (the option glued to the value, e.g. -o or --output=).
+_shmtool_values()
+{
+    local kind=$1 cur=$2 prefix=$3 bin=$_shmtool_bin
+    local w id key pre='' part=$cur
+    local -a seen=()
+    case $kind in
+    cols | col)
+        if [[ $kind == cols ]]; then
+            [[ $part == +* ]] && pre=+ part=${part#+}
+            if [[ $part == *,* ]]; then
+                pre+=${part%,*},
+                IFS=, read -ra seen <<<"${part%,*}"
+                part=${part##*,}
+            fi
+        fi
+        local -u upart=$part listed=" ${seen[*]} "
+        # The Columns list of the tool's own ls --help.
+        for w in $("$bin" ls --help 2>/dev/null |
+            awk '/^Columns:/{on=1;next} on && /^  [A-Z]/{print $1}'); do
+            [[ $w == "$upart"* && $listed != *" $w "* ]] &&
+                COMPREPLY+=("$prefix$pre$w")
+        done
+        ;;
+    user)
+        [[ $prefix ]] || COMPREPLY+=($(compgen -u -- "$cur"))
+        ;;
+    file)
+        [[ $prefix ]] || _filedir
+        ;;
+    command)
+        COMPREPLY+=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
+        ;;
+    segment)
+        # "ID KEY" per System V segment, "/NAME -" per POSIX object; names
+        # are offered as printed (raw output escapes odd bytes as \xHH).
+        while read -r id key; do
+            [[ $id == "$cur"* ]] && COMPREPLY+=("$id")
+            [[ $key == 0x* && $key != 0x00000000 && $key == "$cur"* ]] &&
+                COMPREPLY+=("$key")
+        done < <("$bin" ls --raw -n -o ID,KEY 2>/dev/null)
+        ;;
+    esac
+}
+
+_shmtool()
+{
+    local cur prev words cword split
+    _init_completion -s -n : || return
+
+    local _shmtool_bin=${words[0]} i w cmd='' cmdi=0
+    [[ $_shmtool_bin == \~* ]] && _shmtool_bin=${_shmtool_bin/#\~/$HOME}
+    for ((i = 1; i < cword; i++)); do
+        w=${words[i]}
+        case $w in
+        -h | --help | -V | --version) return ;;
+        -*) ;;
+        *) cmd=$w cmdi=$i && break ;;
+        esac
+    done
+
+    if [[ -z $cmd ]]; then
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W '-h --help -V --version' -- "$cur"))
+        else
+            COMPREPLY=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
+        fi
+        return
+    fi
+
+    local opts args
+    _shmtool_spec "$cmd" || return
+
+    # Walk the words before the cursor: count operands, and note an option
+    # whose value is the word being completed.
+    local nargs=0 dashdash='' valueof='' j c
+    for ((i = cmdi + 1; i < cword; i++)); do
+        w=${words[i]}
+        if [[ $valueof ]]; then
+            valueof=''
+        elif [[ $dashdash || $w == - || $w != -* ]]; then
+            ((nargs++))
+        elif [[ $w == -- ]]; then
+            dashdash=1
+        elif [[ $w == --*=* ]]; then
+            :
+        elif [[ $w == --* ]]; then
+            _shmtool_optkind "$w" >/dev/null && valueof=$w
+        else
+            # A cluster of short options; the first one taking a value
+            # takes the rest of the word, or else the next word.
+            for ((j = 1; j < ${#w}; j++)); do
+                c=-${w:j:1}
+                if _shmtool_optkind "$c" >/dev/null; then
+                    ((j == ${#w} - 1)) && valueof=$c
+                    break
+                fi
+            done
+        fi
+    done
+
+    local kind
+    if [[ $valueof ]]; then
+        kind=$(_shmtool_optkind "$valueof")
+        _shmtool_values "$kind" "$cur" ''
+    elif [[ $split == true ]]; then
+        # --option=value: bash-completion split it into prev and cur.
+        kind=$(_shmtool_optkind "$prev") &&
+            _shmtool_values "$kind" "$cur" ''
+    elif [[ ! $dashdash && $cur == -?* && $cur != --* ]]; then
+        # Short options, perhaps with a value glued on (-oID,SI).
+        for ((j = 1; j < ${#cur}; j++)); do
+            c=-${cur:j:1}
+            if kind=$(_shmtool_optkind "$c"); then
+                if ((j < ${#cur} - 1)); then
+                    _shmtool_values "$kind" "${cur:j+1}" "${cur:0:j+1}"
+                    return
+                fi
+                break
+            fi
+        done
+        COMPREPLY=($(compgen -W "$(_shmtool_optnames)" -- "$cur"))
+    elif [[ ! $dashdash && $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$(_shmtool_optnames)" -- "$cur"))
+        [[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+    elif ((${#args[@]})); then
+        kind=${args[nargs]-}
+        if [[ -z $kind ]]; then
+            kind=${args[${#args[@]} - 1]}
+            [[ $kind == *... ]] || return
+        fi
+        _shmtool_values "${kind%...}" "$cur" ''
+    fi
+    __ltrim_colon_completions "$cur"
+} &&
+    complete -F _shmtool shmtool
+
+# ex: filetype=sh
