@@ -14,6 +14,8 @@ ipcs_rows() {
 	for i in $(seq 1 50); do
 		if [ $((i % 3)) -eq 0 ]; then
 			id=$(mkseg $((i * 1000 + 1)))
+		elif [ $((i % 5)) -eq 0 ]; then
+			id=$(ns ipcmk -M $((i * 512)) -p 0600 | awk '{print $NF}')
 		else
 			id=$(mkseg $((i * 4096)) $((0x5000 + i * 7919)))
 		fi

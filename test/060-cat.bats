@@ -127,3 +127,15 @@ teardown() { _common_teardown; }
 	run shmtool cat -x /empty
 	assert_output ''
 }
+
+@test "cat, write, rm: POSIX names with /, .., empty or too long are refused" {
+	local long
+	long="/$(printf 'x%.0s' $(seq 256))"
+	for name in / /. /.. /a/b /../etc/passwd "$long"; do
+		for cmd in cat rm "write --offset 0"; do
+			run --separate-stderr shmtool $cmd "$name"
+			assert_failure 2
+			[[ "$stderr" == *"not a POSIX name"* ]]
+		done
+	done
+}

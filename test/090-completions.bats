@@ -113,14 +113,14 @@ help_options() {
 		tr ', ' '\n\n' | grep . | sort
 }
 
-# $output: ls, stat, ftok and help, and nothing `shmtool --help` does not list.
-known_commands() {
-	local c
-	for c in ls stat ftok help; do
-		assert_line "$c"
-	done
-	[ -z "$(comm -13 <(help_commands) <(sort <<<"$output"))" ] ||
-		fail "offered but not in shmtool --help: $(comm -13 <(help_commands) <(sort <<<"$output"))"
+# $output: exactly the commands `shmtool --help` lists, each once; a command
+# the completions do not know of (or one the tool does not have) fails.
+all_commands() {
+	local missing extra
+	missing=$(comm -23 <(help_commands) <(sort <<<"$output"))
+	extra=$(comm -13 <(help_commands) <(sort <<<"$output"))
+	[ -z "$missing" ] || fail "in shmtool --help but not offered: $(echo $missing)"
+	[ -z "$extra" ] || fail "offered but not in shmtool --help (or twice): $(echo $extra)"
 }
 
 # The options offered after `shmtool CMD -`, without the =.
@@ -140,11 +140,10 @@ check_commands() {
 	assert_success
 	assert_output 'stat'
 
-	# Commands the tool has (the tool may already have more than the
-	# completions know of).
+	# Every command the tool has, and nothing else.
 	run comp "$sh" 'shmtool '
 	assert_success
-	known_commands
+	all_commands
 
 	run comp "$sh" 'shmtool -'
 	assert_success
@@ -153,13 +152,16 @@ check_commands() {
 	# help COMMAND
 	run comp "$sh" 'shmtool help '
 	assert_success
-	known_commands
+	all_commands
 }
 
 check_options() {
 	local sh=$1 cmd
-	for cmd in ls stat ftok; do
-		diff <(help_options "$cmd") <(offered_options "$sh" "$cmd")
+	# Every command of shmtool --help but help, which has no options.
+	for cmd in $(help_commands); do
+		[ "$cmd" = help ] && continue
+		diff <(help_options "$cmd") <(offered_options "$sh" "$cmd") ||
+			fail "shmtool $cmd: the options offered differ from its --help"
 	done
 	run comp "$sh" 'shmtool ls --nohe'
 	assert_success
@@ -220,6 +222,62 @@ check_segments() {
 	assert_output '0x00001234'
 }
 
+# create, cat, write and rm: live segments where one is named, a file for
+# write, and nothing for values to type.
+check_new_commands() {
+	local sh=$1 id
+	id=$(mkseg 4096 0x1234)
+	ns touch /dev/shm/obj
+	run comp "$sh" 'shmtool rm '
+	assert_success
+	assert_line "$id"
+	assert_line '/obj'
+
+	# any number of them, after options
+	run comp "$sh" "shmtool rm -n --sysv $id /o"
+	assert_success
+	assert_output '/obj'
+
+	run comp "$sh" 'shmtool rm --user roo'
+	assert_success
+	assert_line 'root'
+
+	run comp "$sh" 'shmtool cat '
+	assert_success
+	assert_line "$id"
+	assert_line '/obj'
+
+	# -o is an offset here, not ls's columns
+	run comp "$sh" 'shmtool cat -o '
+	assert_success
+	assert_output ''
+	run comp "$sh" 'shmtool cat --offset S'
+	assert_success
+	assert_output ''
+
+	# the value is no operand; the one segment is
+	run comp "$sh" 'shmtool cat -x -o 8 --length 16 /o'
+	assert_success
+	assert_output '/obj'
+	run comp "$sh" "shmtool cat $id /o"
+	assert_success
+	assert_output ''
+
+	run comp "$sh" 'shmtool write -o 8 /o'
+	assert_success
+	assert_output '/obj'
+	run comp "$sh" "shmtool write -o 8 $id key"
+	assert_success
+	assert_output 'keyfile'
+
+	run comp "$sh" 'shmtool create -s '
+	assert_success
+	assert_output ''
+	run comp "$sh" 'shmtool create -s 4096 -m 0644 '
+	assert_success
+	assert_output ''
+}
+
 check_args() {
 	local sh=$1
 	run comp "$sh" 'shmtool ftok key'
@@ -269,6 +327,10 @@ check_args() {
 	check_args bash
 }
 
+@test "bash: create, cat, write and rm" {
+	check_new_commands bash
+}
+
 @test "zsh: command names, global options, help COMMAND" {
 	check_commands zsh
 }
@@ -290,6 +352,10 @@ check_args() {
 
 @test "zsh: ftok file, --user, values to type" {
 	check_args zsh
+}
+
+@test "zsh: create, cat, write and rm" {
+	check_new_commands zsh
 }
 
 @test "zsh: the script loads and its helpers work without a terminal too" {
@@ -323,4 +389,8 @@ check_args() {
 
 @test "fish: ftok file, --user, values to type" {
 	check_args fish
+}
+
+@test "fish: create, cat, write and rm" {
+	check_new_commands fish
 }
