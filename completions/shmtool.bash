@@ -14,17 +14,23 @@
 #
 # OPERANDS is what each operand is, comma-separated and in order: segment
 # (a live segment), file, command (a shmtool command) or - (nothing to
-# offer); a trailing ... repeats the last one. A lone - means no operands.
+# offer); a trailing ... repeats the last one. A lone - means nothing to
+# offer for any operand (no operands, or only ones to type, as create's).
 # An OPTION that takes a value is written OPTION=KIND, KIND being what to
 # offer for the value: cols (comma-separated column names, optionally after
 # a +), col (one column name), user, file, or nothing (a value to type).
 _shmtool_table='
-ls    -           --sysv --posix --sem -o=cols --output=cols -s=col --sort=col --reverse
-ls    -           -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
-ls    -           --user=user --dest --orphaned --min-size= --unused-for=
-stat  segment...  -J --json -h --help
-ftok  file,-      -h --help
-help  command
+create  -             -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
+ls      -             --sysv --posix --sem -o=cols --output=cols -s=col --sort=col --reverse
+ls      -             -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
+ls      -             --user=user --dest --orphaned --min-size= --unused-for=
+stat    segment...    -J --json -h --help
+cat     segment       -o= --offset= -l= --length= -x --hex -h --help
+write   segment,file  -o= --offset= -h --help
+rm      segment...    -n --dry-run -q --quiet --all --sysv --posix -h --help
+rm      segment...    --user=user --dest --orphaned --min-size= --unused-for=
+ftok    file,-        -h --help
+help    command
 '
 
 # Sets opts (every option of command $1, as in the table) and args (its

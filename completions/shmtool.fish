@@ -17,11 +17,31 @@ function __fish_shmtool_using -a cmd
     __fish_seen_subcommand_from $cmd; and not __fish_seen_subcommand_from help
 end
 
-# How many operands of the command precede the cursor.
+# How many operands of the command precede the cursor. $argv are the
+# command's options that take a value (-o --offset): the word after one of
+# them, or after a cluster of short options ending in one, is its value.
 function __fish_shmtool_nargs
     set -l n -1
+    set -l value
+    set -l dashdash
     for t in (commandline -opc)[2..-1]
-        string match -q -- '-*' $t; or set n (math $n + 1)
+        if set -q value[1]
+            set -e value
+        else if set -q dashdash[1]; or test "$t" = -; or not string match -q -- '-*' $t
+            set n (math $n + 1)
+        else if test "$t" = --
+            set dashdash 1
+        else if string match -q -- '--*' $t
+            contains -- $t $argv; and set value 1
+        else
+            # -xo: the first short option taking a value takes the rest
+            for c in (string sub -s 2 -- $t | string split '')
+                if contains -- -$c $argv
+                    string match -q -- "*$c" $t; and set value 1
+                    break
+                end
+            end
+        end
     end
     echo $n
 end
@@ -70,9 +90,19 @@ complete -c shmtool -f
 complete -c shmtool -n __fish_use_subcommand -s h -l help -d 'show help and exit'
 complete -c shmtool -n __fish_use_subcommand -s V -l version -d 'show the version and exit'
 
+# create [SEGMENT]: a new key or /NAME, typed
+complete -c shmtool -n __fish_use_subcommand -a create -d 'make a System V segment or a POSIX object'
+set -l c '__fish_shmtool_using create'
+complete -c shmtool -n $c -s s -l size -x -d 'size (required), e.g. 4096, 64K, 1MiB'
+complete -c shmtool -n $c -s m -l mode -x -d 'permissions in octal, applied exactly (default 0600)'
+complete -c shmtool -n $c -s x -l exclusive -d 'fail if it exists'
+complete -c shmtool -n $c -l hugetlb -d 'use huge pages (System V only)'
+complete -c shmtool -n $c -l noreserve -d 'reserve no swap space (System V only)'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
 # ls
 complete -c shmtool -n __fish_use_subcommand -a ls -d 'list System V segments and POSIX objects'
-set -l c '__fish_shmtool_using ls'
+set c '__fish_shmtool_using ls'
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
 complete -c shmtool -n $c -l sem -d 'also list POSIX semaphores (sem.NAME)'
@@ -96,6 +126,39 @@ complete -c shmtool -n __fish_use_subcommand -a stat -d 'show everything about s
 set c '__fish_shmtool_using stat'
 complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# cat SEGMENT
+complete -c shmtool -n __fish_use_subcommand -a cat -d "write a segment's bytes to stdout"
+set c '__fish_shmtool_using cat'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset -l --length) -eq 0" -a '(__fish_shmtool_segments)'
+complete -c shmtool -n $c -s o -l offset -x -d 'start at byte OFFSET (default 0)'
+complete -c shmtool -n $c -s l -l length -x -d 'write LENGTH bytes (default: to the end)'
+complete -c shmtool -n $c -s x -l hex -d 'as hexdump -C would show them'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# write SEGMENT [FILE|-]
+complete -c shmtool -n __fish_use_subcommand -a write -d 'copy a file or stdin into a segment'
+set c '__fish_shmtool_using write'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset) -eq 0" -a '(__fish_shmtool_segments)'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset) -eq 1" -F
+complete -c shmtool -n $c -s o -l offset -x -d 'write at byte OFFSET (default 0)'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# rm [SEGMENT...]
+complete -c shmtool -n __fish_use_subcommand -a rm -d 'remove segments (IPC_RMID) and POSIX objects (shm_unlink)'
+set c '__fish_shmtool_using rm'
+complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
+complete -c shmtool -n $c -s n -l dry-run -d 'say what would go; change nothing'
+complete -c shmtool -n $c -s q -l quiet -d 'print nothing on success'
+complete -c shmtool -n $c -l all -d 'every segment and object (semaphores excepted), or all the FILTERS select'
+complete -c shmtool -n $c -l sysv -d 'System V segments only'
+complete -c shmtool -n $c -l posix -d 'POSIX objects only'
+complete -c shmtool -n $c -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
+complete -c shmtool -n $c -l dest -d 'marked for removal'
+complete -c shmtool -n $c -l orphaned -d 'not attached and creator gone'
+complete -c shmtool -n $c -l min-size -x -d 'at least SIZE bytes'
+complete -c shmtool -n $c -l unused-for -x -d 'no attach, detach or change for DURATION'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # ftok PATH PROJ
