@@ -49,9 +49,26 @@ static void get_type(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail
 	set_str(c, kind_name(seg->kind));
 }
 
+const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
+				 enum shm_hold_kind kind, size_t *n)
+{
+	const struct shm_holders *h;
+	*n = 0;
+	if (shm_ctx_holders(ctx, &h) < 0)
+		return NULL;
+	return shm_holders_find(h, kind, seg, n);
+}
+
 static void get_id(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
 {
-	if (seg->name) {
+	if (seg->kind == SHM_KIND_MEMFD) {
+		if (seg->holder_fd >= 0)
+			snprintf(c->buf, sizeof(c->buf), "memfd:%d:%d", (int)seg->holder_pid,
+				 seg->holder_fd);
+		else
+			snprintf(c->buf, sizeof(c->buf), "memfd:%d:-", (int)seg->holder_pid);
+		set_str(c, c->buf);
+	} else if (seg->name) {
 		snprintf(c->buf, sizeof(c->buf), "/%s", seg->name);
 		set_str(c, c->buf);
 		if (detail) {
@@ -136,11 +153,48 @@ static void get_alloc(struct shm_ctx *ctx, const struct shm_seg *seg, bool detai
 		set_u64(c, CELL_SIZE, seg->alloc);
 }
 
+/* System V: the kernel's count. POSIX: processes mapping it. memfd: processes holding it. */
 static void get_nattch(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
 {
-	(void)ctx, (void)detail;
-	if (seg->fields & SHM_F_NATTCH)
-		set_u64(c, CELL_U64, seg->nattch);
+	(void)detail;
+	if (seg->kind == SHM_KIND_SYSV) {
+		if (seg->fields & SHM_F_NATTCH)
+			set_u64(c, CELL_U64, seg->nattch);
+		return;
+	}
+	if (seg->kind == SHM_KIND_SEM)
+		return;
+	size_t maps, fds = 0;
+	const struct shm_holders *h;
+	if (shm_ctx_holders(ctx, &h) < 0)
+		return;
+	const struct shm_hold *m = shm_holders_find(h, SHM_HOLD_MAP, seg, &maps);
+	if (seg->kind == SHM_KIND_POSIX) {
+		set_u64(c, CELL_U64, shm_holds_procs(m, maps));
+		return;
+	}
+	const struct shm_hold *f = shm_holders_find(h, SHM_HOLD_FD, seg, &fds);
+	uint64_t procs = shm_holds_procs(f, fds);
+	for (size_t i = 0; i < maps; i++) {
+		bool counted = i > 0 && m[i].pid == m[i - 1].pid;
+		for (size_t j = 0; j < fds && !counted; j++)
+			counted = f[j].pid == m[i].pid;
+		procs += !counted;
+	}
+	set_u64(c, CELL_U64, procs);
+}
+
+/* Every process attached (System V), or mapping or holding it open (files). */
+static void get_pids(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)detail;
+	c->type = CELL_PIDS;
+	if (seg->kind == SHM_KIND_SYSV) {
+		c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_SYSV, &c->nholds[0]);
+		return;
+	}
+	c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_MAP, &c->nholds[0]);
+	c->holds[1] = seg_holds(ctx, seg, SHM_HOLD_FD, &c->nholds[1]);
 }
 
 static void get_status(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
@@ -254,6 +308,13 @@ static void get_mtime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detai
 	set_time(c, seg, SHM_F_MTIME, seg->mtime);
 }
 
+static void get_name(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+{
+	(void)ctx, (void)detail;
+	if (seg->kind == SHM_KIND_MEMFD && seg->name)
+		set_str(c, seg->name);
+}
+
 const struct column shm_columns[] = {
 	{ "TYPE", "kind of object: sysv, posix, sem or memfd", false, get_type },
 	{ "ID", "System V shmid, or /NAME of a POSIX object", false, get_id },
@@ -265,7 +326,9 @@ const struct column shm_columns[] = {
 	{ "SIZE", "size", true, get_size },
 	{ "RSS", "resident memory", true, get_rss },
 	{ "SWAP", "swapped-out memory", true, get_swap },
-	{ "NATTCH", "number of attaches", true, get_nattch },
+	{ "NATTCH", "attaches (System V), processes mapping it (POSIX) or holding it (memfd)",
+	  true, get_nattch },
+	{ "PIDS", "processes attached, mapping it or holding it open", false, get_pids },
 	{ "STATUS", "dest (removed, still attached), locked (SHM_LOCK)", false, get_status },
 	{ "CPID", "creator's process id", true, get_cpid },
 	{ "LPID", "last attach/detach process id", true, get_lpid },
@@ -278,7 +341,8 @@ const struct column shm_columns[] = {
 	{ "DTIME", "last detach time", false, get_dtime },
 	{ "CTIME", "last change time", false, get_ctime },
 	{ "MTIME", "last data change time (POSIX)", false, get_mtime },
-	{ "ALLOC", "bytes allocated in the tmpfs (POSIX)", true, get_alloc },
+	{ "ALLOC", "bytes allocated in the tmpfs (POSIX, memfd)", true, get_alloc },
+	{ "NAME", "the name given to memfd_create (memfd)", false, get_name },
 	{ NULL, NULL, false, NULL },
 };
 
@@ -295,6 +359,7 @@ void column_get(struct shm_ctx *ctx, const struct column *col, const struct shm_
 {
 	cell->type = CELL_NONE;
 	cell->aux = NULL;
+	memset(cell->nholds, 0, sizeof(cell->nholds));
 	col->get(ctx, seg, detail, cell);
 }
 

@@ -92,6 +92,8 @@ static int ls_option(poptContext pc, struct shm_ctx *ctx, int val, struct ls_opt
 static struct poptOption ls_options[] = {
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_kind_options, 0, "What to list:", NULL },
 	{ "sem", 0, POPT_ARG_NONE, NULL, OPT_SEM, "also list POSIX semaphores (sem.NAME)", NULL },
+	{ "memfd", 0, POPT_ARG_NONE, NULL, OPT_MEMFD,
+	  "also list memfd objects that processes hold", NULL },
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COL,... adds to the default", "COLS" },
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },

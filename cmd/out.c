@@ -203,6 +203,37 @@ static const char *status_text(uint64_t bits, char *buf, size_t size)
 	return buf[0] ? buf : "-";
 }
 
+/* Calls @fn for each distinct pid of the cell's runs of holds, in order. */
+static size_t each_pid(const struct cell *c, void (*fn)(struct out *, pid_t, size_t), struct out *o)
+{
+	pid_t seen[64];
+	size_t n = 0;
+	for (int r = 0; r < 3; r++) {
+		for (size_t i = 0; i < c->nholds[r]; i++) {
+			pid_t pid = c->holds[r][i].pid;
+			bool dup = false;
+			for (size_t j = 0; j < n && !dup; j++)
+				dup = seen[j] == pid;
+			if (dup)
+				continue;
+			if (n < 64)
+				seen[n] = pid;
+			if (fn)
+				fn(o, pid, n);
+			n++;
+		}
+	}
+	return n;
+}
+
+static void pid_item(struct out *o, pid_t pid, size_t i)
+{
+	char buf[24];
+	if (i)
+		addc(o, ',');
+	adds(o, u64_text((uint64_t)pid, buf));
+}
+
 const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t size)
 {
 	switch (c->type) {
@@ -217,6 +248,7 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 	case CELL_KEY: return fixed_text(c->u, 16, 8, "0x", buf);
 	case CELL_MODE: return fixed_text(c->u, 8, 4, "", buf);
 	case CELL_STATUS: return status_text(c->u, buf, size);
+	case CELL_PIDS: return "-"; /* rendered by add_cell_text */
 	}
 	return "?";
 }
@@ -258,6 +290,11 @@ static void json_cell(struct out *o, const struct cell *c)
 			addc(o, ',');
 		if (c->u & SHM_MODE_LOCKED)
 			adds(o, "\"locked\"");
+		addc(o, ']');
+		return;
+	case CELL_PIDS:
+		addc(o, '[');
+		each_pid(c, pid_item, o);
 		addc(o, ']');
 		return;
 	}
@@ -321,7 +358,8 @@ static void export_name(struct out *o, const char *name)
 		addc(o, '_');
 }
 
-static void row_json(struct out *o, const struct cell *cells)
+static void row_json(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg,
+		     const struct cell *cells)
 {
 	if (o->rows)
 		addc(o, ',');
@@ -332,6 +370,8 @@ static void row_json(struct out *o, const struct cell *cells)
 		json_key(o, o->cols[i]->name);
 		json_cell(o, &cells[i]);
 	}
+	if (o->json_extra)
+		o->json_extra(o, ctx, seg);
 	addc(o, '}');
 }
 
@@ -340,9 +380,13 @@ static void row_text(struct out *o, const struct cell *cells)
 	char buf[64];
 	for (size_t i = 0; i < o->ncols; i++) {
 		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
+		bool pids = cells[i].type == CELL_PIDS && each_pid(&cells[i], NULL, o);
 		if (o->mode == OUT_TABLE) {
 			size_t start = o->arena_len;
-			add_escaped(o, text);
+			if (pids)
+				each_pid(&cells[i], pid_item, o);
+			else
+				add_escaped(o, text);
 			addc(o, '\0');
 			size_t w = display_width(o->arena + start);
 			if (w > o->width[i])
@@ -355,9 +399,13 @@ static void row_text(struct out *o, const struct cell *cells)
 			export_name(o, o->cols[i]->name);
 			adds(o, "=\"");
 			/* "-" is the table's word for nothing; a shell gets nothing. */
-			if (cells[i].type == CELL_STR || strcmp(text, "-"))
+			if (pids)
+				each_pid(&cells[i], pid_item, o);
+			else if (cells[i].type == CELL_STR || strcmp(text, "-"))
 				add_escaped(o, text);
 			addc(o, '"');
+		} else if (pids) {
+			each_pid(&cells[i], pid_item, o);
 		} else {
 			add_escaped(o, text);
 		}
@@ -390,7 +438,7 @@ int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
 	for (size_t i = 0; i < o->ncols; i++)
 		column_get(ctx, o->cols[i], seg, false, &cells[i]);
 	if (o->mode == OUT_JSON)
-		row_json(o, cells);
+		row_json(o, ctx, seg, cells);
 	else
 		row_text(o, cells);
 	o->rows++;
@@ -513,4 +561,22 @@ void out_print_safe(FILE *f, const char *s)
 	if (o.arena)
 		fwrite(o.arena, 1, o.arena_len, f);
 	free(o.arena);
+}
+
+void out_json_key(struct out *o, const char *key)
+{
+	addc(o, ',');
+	add_json_string(o, key);
+	addc(o, ':');
+}
+
+void out_json_string(struct out *o, const char *s)
+{
+	add_json_string(o, s);
+}
+
+void out_json_u64(struct out *o, uint64_t v)
+{
+	char buf[24];
+	adds(o, u64_text(v, buf));
 }

@@ -22,6 +22,7 @@ enum cell_type {
 	CELL_KEY,    /* 0x%08x, a string in JSON */
 	CELL_MODE,   /* permission bits: octal text, a number in JSON */
 	CELL_STATUS, /* SHM_MODE_* bits: "dest,locked", an array in JSON */
+	CELL_PIDS,   /* the distinct pids of holds[0..u): "12,34", an array in JSON */
 };
 
 struct cell {
@@ -30,6 +31,8 @@ struct cell {
 	int64_t i;
 	const char *s;
 	const char *aux; /* stat's detail: a name for an id, a path for a name */
+	const struct shm_hold *holds[3]; /* CELL_PIDS: up to three runs of holds */
+	size_t nholds[3];
 	char buf[NAME_MAX + 2];
 	char auxbuf[1024];
 };
@@ -41,6 +44,10 @@ struct column {
 	void (*get)(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail,
 		    struct cell *cell);
 };
+
+/* Holds of @seg of one kind (SHM_HOLD_*), or none when the scan failed. */
+const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
+				 enum shm_hold_kind kind, size_t *n);
 
 extern const struct column shm_columns[];
 const struct column *column_find(const char *name);
@@ -69,6 +76,8 @@ struct out {
 	char *arena;
 	size_t arena_len, arena_cap;
 	size_t *width;
+	/* JSON only: more members for a row (stat's attached processes) */
+	void (*json_extra)(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg);
 	/* the last time formatted, since most rows share a few */
 	int64_t last_time;
 	char last_time_text[96];
@@ -86,6 +95,10 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 void out_text(struct out *o, const char *s);
 void out_safe(struct out *o, const char *s);
 int out_flush(struct out *o);
+/* JSON pieces for json_extra: a key, then a value. */
+void out_json_key(struct out *o, const char *key);
+void out_json_string(struct out *o, const char *s);
+void out_json_u64(struct out *o, uint64_t v);
 /* @s on @f with whatever could mislead a terminal written as \\xHH. */
 void out_print_safe(FILE *f, const char *s);
 

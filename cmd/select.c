@@ -34,6 +34,7 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 	case OPT_SYSV: sel->sysv = true; return 0;
 	case OPT_POSIX: sel->posix = true; return 0;
 	case OPT_SEM: sel->sem = true; return 0;
+	case OPT_MEMFD: sel->memfd = true; return 0;
 	case OPT_DEST: sel->filter.dest = true; break;
 	case OPT_ORPHANED: sel->filter.orphaned = true; break;
 	case OPT_USER:
@@ -99,6 +100,13 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 		int r = shm_posix_list(ctx, sel->sem, out);
 		if (r < 0) {
 			cmd_error_sys(cmd, shm_ctx_shm_dir(ctx), r);
+			status = EXIT_FAIL;
+		}
+	}
+	if (sel->memfd) {
+		int r = shm_memfd_list(ctx, out);
+		if (r < 0) {
+			cmd_error_sys(cmd, "memfd", r);
 			status = EXIT_FAIL;
 		}
 	}

@@ -9,6 +9,7 @@ enum {
 	OPT_SYSV = 1000,
 	OPT_POSIX,
 	OPT_SEM,
+	OPT_MEMFD,
 	OPT_USER,
 	OPT_DEST,
 	OPT_ORPHANED,
@@ -17,7 +18,7 @@ enum {
 };
 
 struct selection {
-	bool sysv, posix, sem;
+	bool sysv, posix, sem, memfd;
 	bool filtered; /* any FILTER given */
 	struct shm_filter filter;
 };

@@ -21,6 +21,7 @@ struct field {
 static const struct field fields[] = {
 	{ "type", "TYPE", PLAIN },
 	{ "id", "ID", PLAIN },
+	{ "name", "NAME", PLAIN },
 	{ "key", "KEY", PLAIN },
 	{ "mode", "MODE", WITH_PERMS },
 	{ "size", "SIZE", WITH_HUMAN },
@@ -91,6 +92,101 @@ static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_se
 	}
 }
 
+static void print_holds(struct out *o, struct shm_ctx *ctx, const char *label,
+			const struct shm_hold *v, size_t n)
+{
+	char line[256];
+	size_t procs = shm_holds_procs(v, n);
+	snprintf(line, sizeof(line), "%-8s %zu process%s\n", label, procs, procs == 1 ? "" : "es");
+	out_text(o, line);
+	for (size_t i = 0; i < n; i++) {
+		const char *comm = shm_ctx_pid_comm(ctx, v[i].pid);
+		if (v[i].kind == SHM_HOLD_FD)
+			snprintf(line, sizeof(line), "  %-7d fd %-5d ", (int)v[i].pid, v[i].fd);
+		else
+			snprintf(line, sizeof(line), "  %-7d %#llx-%#llx %s ", (int)v[i].pid,
+				 (unsigned long long)v[i].start, (unsigned long long)v[i].end,
+				 v[i].writable ? "rw" : "r-");
+		out_text(o, line);
+		out_safe(o, comm ? comm : "?");
+		out_text(o, "\n");
+	}
+}
+
+/* Who holds it: attachments or mappings, open fds, and how many we could not see. */
+static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	const struct shm_holders *h;
+	if (shm_ctx_holders(ctx, &h) < 0)
+		return;
+	size_t n;
+	const struct shm_hold *v;
+	if (seg->kind == SHM_KIND_SYSV) {
+		v = shm_holders_find(h, SHM_HOLD_SYSV, seg, &n);
+		print_holds(o, ctx, "attached:", v, n);
+	} else {
+		v = shm_holders_find(h, SHM_HOLD_MAP, seg, &n);
+		print_holds(o, ctx, "mapped:", v, n);
+		v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
+		print_holds(o, ctx, "open:", v, n);
+	}
+	if (h->hidden) {
+		char line[96];
+		snprintf(line, sizeof(line), "hidden:  %zu process%s not visible (not counted)\n",
+			 h->hidden, h->hidden == 1 ? "" : "es");
+		out_text(o, line);
+	}
+}
+
+static void json_holds(struct out *o, struct shm_ctx *ctx, const char *key,
+		       const struct shm_hold *v, size_t n)
+{
+	char buf[32];
+	out_json_key(o, key);
+	out_text(o, "[");
+	for (size_t i = 0; i < n; i++) {
+		const char *comm = shm_ctx_pid_comm(ctx, v[i].pid);
+		out_text(o, i ? ",{\"pid\":" : "{\"pid\":");
+		out_json_u64(o, (uint64_t)v[i].pid);
+		out_text(o, ",\"command\":");
+		if (comm)
+			out_json_string(o, comm);
+		else
+			out_text(o, "null");
+		if (v[i].kind == SHM_HOLD_FD) {
+			out_text(o, ",\"fd\":");
+			out_json_u64(o, (uint64_t)v[i].fd);
+		} else {
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v[i].start);
+			out_text(o, ",\"start\":");
+			out_json_string(o, buf);
+			snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v[i].end);
+			out_text(o, ",\"end\":");
+			out_json_string(o, buf);
+			out_text(o, v[i].writable ? ",\"writable\":true" : ",\"writable\":false");
+		}
+		out_text(o, "}");
+	}
+	out_text(o, "]");
+}
+
+static void json_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	const struct shm_holders *h;
+	if (shm_ctx_holders(ctx, &h) < 0)
+		return;
+	size_t n;
+	const struct shm_hold *v;
+	v = shm_holders_find(h, seg->kind == SHM_KIND_SYSV ? SHM_HOLD_SYSV : SHM_HOLD_MAP, seg, &n);
+	json_holds(o, ctx, "attached", v, n);
+	if (seg->kind != SHM_KIND_SYSV) {
+		v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
+		json_holds(o, ctx, "open_by", v, n);
+	}
+	out_json_key(o, "hidden_processes");
+	out_json_u64(o, h->hidden);
+}
+
 static int lookup(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *seg)
 {
 	int r = shm_ref_stat(ctx, ref, seg);
@@ -130,6 +226,7 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 	struct out o;
 	int status = EXIT_OK, shown = 0;
 	int r = out_init(&o, json ? OUT_JSON : OUT_TABLE, false, true, cols, ncols, stdout);
+	o.json_extra = json_holders;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct shm_seg seg = { 0 };
 		int err = errs[i] < 0 ? errs[i] : lookup(ctx, &refs[i], &seg);
@@ -145,6 +242,7 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 			if (shown++)
 				out_text(&o, "\n");
 			print_fields(&o, ctx, &seg);
+			print_holders(&o, ctx, &seg);
 			r = out_flush(&o);
 		}
 		shm_seg_clear(&seg);

@@ -21,7 +21,7 @@
 # a +), col (one column name), user, file, or nothing (a value to type).
 _shmtool_table='
 create  -             -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
-ls      -             --sysv --posix --sem -o=cols --output=cols -s=col --sort=col --reverse
+ls      -             --sysv --posix --sem --memfd -o=cols --output=cols -s=col --sort=col --reverse
 ls      -             -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
 ls      -             --user=user --dest --orphaned --min-size= --unused-for=
 stat    segment...    -J --json -h --help

@@ -31,6 +31,8 @@ struct shm_ctx {
 	struct cache users, groups, procs;
 	int64_t boot_time; /* -1 until read */
 	int64_t now;
+	struct shm_holders holders;
+	int holders_state; /* 0 not scanned, 1 scanned, <0 the scan's error */
 };
 
 static void cache_free(struct cache *c)
@@ -90,6 +92,7 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	cache_free(&ctx->users);
 	cache_free(&ctx->groups);
 	cache_free(&ctx->procs);
+	shm_holders_free(&ctx->holders);
 	free(ctx->proc_root);
 	free(ctx->shm_dir);
 	free(ctx);
@@ -241,4 +244,16 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 		return false;
 	/* Two seconds of slack: btime and start ticks are both rounded down. */
 	return !(since > 0 && e->start > since + 2);
+}
+
+int shm_ctx_holders(struct shm_ctx *ctx, const struct shm_holders **out)
+{
+	if (ctx->holders_state == 0) {
+		int r = shm_holders_scan(ctx, &ctx->holders);
+		ctx->holders_state = r < 0 ? r : 1;
+	}
+	if (ctx->holders_state < 0)
+		return ctx->holders_state;
+	*out = &ctx->holders;
+	return 0;
 }

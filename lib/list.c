@@ -52,10 +52,24 @@ int64_t shm_seg_last_use(const struct shm_seg *seg)
 	return t;
 }
 
+/* No process maps it or holds it open; unknown (scan failed) counts as held. */
+static bool unheld(struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	const struct shm_holders *h;
+	if (shm_ctx_holders(ctx, &h) < 0 || h->hidden)
+		return false; /* a process we cannot see may hold it: never guess */
+	size_t maps, fds;
+	shm_holders_find(h, SHM_HOLD_MAP, seg, &maps);
+	shm_holders_find(h, SHM_HOLD_FD, seg, &fds);
+	return maps == 0 && fds == 0;
+}
+
 bool shm_seg_orphaned(struct shm_ctx *ctx, const struct shm_seg *seg)
 {
+	if (seg->kind == SHM_KIND_POSIX)
+		return unheld(ctx, seg);
 	if (seg->kind != SHM_KIND_SYSV)
-		return false; /* needs the holder scan; until then, never guess */
+		return false; /* a memfd exists only while held; a semaphore is not ours */
 	if (seg->nattch != 0 || !(seg->fields & SHM_F_CPID))
 		return false;
 	return !shm_ctx_pid_alive_since(ctx, seg->cpid, seg->ctime);

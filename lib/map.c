@@ -38,13 +38,47 @@ static int check_regular(int fd, uint64_t *size)
 	return 0;
 }
 
+static int map_fd(int fd, bool writable, struct shm_map *out);
+
 static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struct shm_map *out)
 {
 	int fd = open_in_dir(ctx, name, writable ? O_RDWR : O_RDONLY, 0);
 	if (fd == -ELOOP)
 		return -SHM_E_NOT_SHM;
+	return fd < 0 ? fd : map_fd(fd, writable, out);
+}
+
+static int map_sysv(int id, uint64_t size, bool writable, struct shm_map *out)
+{
+	if (size > SIZE_MAX)
+		return -EFBIG;
+	void *p = shmat(id, NULL, writable ? 0 : SHM_RDONLY);
+	if (p == (void *)-1)
+		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	out->addr = p;
+	out->len = (size_t)size;
+	return 0;
+}
+
+/* Reopens a memfd through its holder's fd, checking it is still the same file. */
+static int open_memfd(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%d/fd/%d", shm_ctx_proc_root(ctx), (int)seg->holder_pid,
+		 seg->holder_fd);
+	int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0)
-		return fd;
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_dev != seg->dev || st.st_ino != seg->ino) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
+static int map_fd(int fd, bool writable, struct shm_map *out)
+{
 	uint64_t size;
 	int r = check_regular(fd, &size);
 	if (r == 0 && size > SIZE_MAX)
@@ -66,18 +100,6 @@ static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struc
 	return r;
 }
 
-static int map_sysv(int id, uint64_t size, bool writable, struct shm_map *out)
-{
-	if (size > SIZE_MAX)
-		return -EFBIG;
-	void *p = shmat(id, NULL, writable ? 0 : SHM_RDONLY);
-	if (p == (void *)-1)
-		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
-	out->addr = p;
-	out->len = (size_t)size;
-	return 0;
-}
-
 int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 		 struct shm_map *out)
 {
@@ -87,6 +109,10 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
 		return map_sysv(seg->id, seg->size, writable, out);
+	if (seg->kind == SHM_KIND_MEMFD) {
+		int fd = open_memfd(ctx, seg, writable);
+		return fd < 0 ? fd : map_fd(fd, writable, out);
+	}
 	return map_posix(ctx, seg->name, writable, out);
 }
 

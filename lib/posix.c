@@ -37,6 +37,8 @@ static int from_stat(const char *name, const struct stat *st, struct shm_seg *se
 	seg->atime = st->st_atime;
 	seg->ctime = st->st_ctime;
 	seg->mtime = st->st_mtime;
+	seg->dev = st->st_dev;
+	seg->ino = st->st_ino;
 	seg->name = strdup(name);
 	return seg->name ? 0 : -ENOMEM;
 }

@@ -59,6 +59,32 @@ static int parse_ftok(const char *s, struct shm_ref *out)
 	return r < 0 ? r : set_key(key, out);
 }
 
+/* memfd:PID:FD, as ls --memfd prints a memfd's ID. */
+static int parse_memfd(const char *s, struct shm_ref *out)
+{
+	const char *colon = strchr(s, ':');
+	if (!colon)
+		return -SHM_E_SYNTAX;
+	char pid_text[16];
+	size_t len = (size_t)(colon - s);
+	if (len == 0 || len >= sizeof(pid_text))
+		return -SHM_E_SYNTAX;
+	memcpy(pid_text, s, len);
+	pid_text[len] = '\0';
+	uint64_t pid, fd;
+	int r = shm_parse_u64(pid_text, &pid);
+	if (r == 0)
+		r = shm_parse_u64(colon + 1, &fd);
+	if (r == -SHM_E_BAD_NUMBER)
+		return -SHM_E_SYNTAX;
+	if (r < 0 || pid == 0 || pid > INT32_MAX || fd > INT32_MAX)
+		return -SHM_E_RANGE;
+	out->kind = SHM_REF_MEMFD;
+	out->pid = (pid_t)pid;
+	out->fd = (int)fd;
+	return 0;
+}
+
 int shm_ref_parse(const char *text, struct shm_ref *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -76,6 +102,8 @@ int shm_ref_parse(const char *text, struct shm_ref *out)
 		return parse_key(text + 4, out);
 	if (!strncmp(text, "ftok:", 5))
 		return parse_ftok(text + 5, out);
+	if (!strncmp(text, "memfd:", 6))
+		return parse_memfd(text + 6, out);
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		return parse_key(text, out);
 	return parse_id(text, out);
@@ -90,6 +118,8 @@ int shm_ref_stat(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg 
 		return shm_sysv_stat_key(ctx, ref->key, out);
 	case SHM_REF_POSIX:
 		return shm_posix_stat(ctx, ref->name, out);
+	case SHM_REF_MEMFD:
+		return shm_memfd_stat(ctx, ref->pid, ref->fd, out);
 	}
 	return -EINVAL;
 }

@@ -71,6 +71,9 @@ struct shm_seg {
 	uint64_t size, rss, swap, alloc;
 	int64_t atime, dtime, ctime, mtime;
 	char *name;        /* POSIX name without the leading '/', NULL for System V */
+	uint64_t dev, ino; /* POSIX and memfd: the file, to match holders */
+	pid_t holder_pid;  /* memfd: the first process holding it, and its fd */
+	int holder_fd;
 };
 
 struct shm_list {
@@ -156,13 +159,55 @@ void shm_map_close(struct shm_map *map);
  */
 int shm_map_fd(struct shm_map *map, int *fd);
 
+/* Holders: who maps or holds open which object, from ONE pass over /proc/PID. */
+enum shm_hold_kind {
+	SHM_HOLD_SYSV, /* a System V attachment (maps line /SYSV…, inode = shmid) */
+	SHM_HOLD_MAP,  /* a mapping of a file: POSIX object or memfd, by device and inode */
+	SHM_HOLD_FD,   /* an open file descriptor, by device and inode */
+};
+
+struct shm_hold {
+	enum shm_hold_kind kind;
+	pid_t pid;
+	int fd;        /* SHM_HOLD_FD */
+	int shmid;     /* SHM_HOLD_SYSV */
+	uint64_t dev, ino;
+	uint64_t start, end; /* SYSV, MAP: the address range */
+	uint64_t size;       /* FD: the file's size */
+	bool writable;
+	bool memfd;
+	char *name;    /* memfd name (without "memfd:"), or NULL */
+};
+
+struct shm_holders {
+	struct shm_hold *v; /* sorted by kind, then shmid or dev+ino, then pid */
+	size_t n, cap;
+	size_t hidden; /* processes whose maps or fds could not be read */
+};
+
+/* The scan, done once per context on first use; never NULL after success. */
+int shm_ctx_holders(struct shm_ctx *ctx, const struct shm_holders **out);
+int shm_holders_scan(struct shm_ctx *ctx, struct shm_holders *out);
+void shm_holders_free(struct shm_holders *h);
+/* The holds of one object, a contiguous run in the sorted list. */
+const struct shm_hold *shm_holders_find(const struct shm_holders *h, enum shm_hold_kind kind,
+					const struct shm_seg *seg, size_t *count);
+/* Distinct processes among @n holds (sorted by pid within a kind). */
+size_t shm_holds_procs(const struct shm_hold *v, size_t n);
+
+/* memfd objects held by visible processes, one per file, as records. */
+int shm_memfd_list(struct shm_ctx *ctx, struct shm_list *list);
+int shm_memfd_stat(struct shm_ctx *ctx, pid_t pid, int fd, struct shm_seg *out);
+
 /* SEGMENT grammar */
-enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX };
+enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX, SHM_REF_MEMFD };
 
 struct shm_ref {
 	enum shm_ref_kind kind;
 	int id;
 	int32_t key;
+	pid_t pid; /* memfd:PID:FD */
+	int fd;
 	char name[256]; /* POSIX name without the leading '/' */
 };
 

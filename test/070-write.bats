@@ -34,11 +34,11 @@ filled() {
 @test "write: an oversized pipe changes nothing and says by how much" {
 	filled
 	for seg in "$ID" /obj; do
-		run --separate-stderr bash -c "head -c 10000 /dev/urandom | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write $seg"
+		run --separate-stderr bash -c "head -c 10000 /dev/urandom | $NS_CMD $SHMTOOL_BIN write $seg"
 		assert_failure 1
 		[[ "$stderr" == *"input does not fit: 5904 bytes over"* ]]
 		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
-		run --separate-stderr bash -c "head -c 4097 /dev/zero | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write $seg -"
+		run --separate-stderr bash -c "head -c 4097 /dev/zero | $NS_CMD $SHMTOOL_BIN write $seg -"
 		assert_failure 1
 		[[ "$stderr" == *": 1 byte over"* ]]
 		shmtool cat "$seg" | cmp - "$BATS_TEST_TMPDIR/orig"
@@ -95,7 +95,7 @@ filled() {
 	echo secret > "$BATS_TEST_TMPDIR/outside"
 	chmod 666 "$BATS_TEST_TMPDIR/outside"
 	ns ln -s "$BATS_TEST_TMPDIR/outside" /dev/shm/link
-	run bash -c "echo pwned | nsenter -t $NS_PID --ipc --mount -- $SHMTOOL_BIN write /link"
+	run bash -c "echo pwned | $NS_CMD $SHMTOOL_BIN write /link"
 	assert_failure 1
 	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
 }

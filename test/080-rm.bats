@@ -31,8 +31,7 @@ removed posix /foo"
 	assert_success
 	assert_output "marked sysv $id for removal: 2 processes attached"
 	ns ipcs -m | grep -E "^0x00000000 +$id .* dest"
-	kill "${BG_PIDS[@]}"
-	wait "${BG_PIDS[@]}" 2>/dev/null || true
+	kill_attachers
 	local i
 	for i in $(seq 100); do
 		ns ipcs -m | grep -qE "^0x[0-9a-f]+ +$id " || break
@@ -148,7 +147,7 @@ removed sysv $b (key 0x00000000)"
 		assert_failure 1
 		[[ "$stderr" == *": permission denied" ]]
 	done
-	run --separate-stderr bash -c "echo x | nsenter -t $NS_PID --ipc --mount -- setpriv --reuid=65534 --regid=65534 --clear-groups $SHMTOOL_BIN write $id"
+	run --separate-stderr bash -c "echo x | $NS_CMD setpriv --reuid=65534 --regid=65534 --clear-groups $SHMTOOL_BIN write $id"
 	assert_failure 1
 	[[ "$stderr" == *": permission denied" ]]
 	[ "$(shmtool cat -l 8 "$id")" = precious ]

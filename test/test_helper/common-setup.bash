@@ -19,20 +19,29 @@ _common_teardown() {
 	for pid in "${BG_PIDS[@]}"; do
 		kill "$pid" 2>/dev/null || true
 	done
-	[ -n "${NS_PID:-}" ] && kill "$NS_PID" 2>/dev/null
+	# The namespace's init going takes every process in it along.
+	[ -n "${NS_PID:-}" ] && kill -KILL "$NS_PID" 2>/dev/null
 	wait 2>/dev/null || true
 }
 
 ns_start() {
-	local ready="$BATS_TEST_TMPDIR/ns-ready" opts=(--ipc --mount --propagation private)
+	local ready="$BATS_TEST_TMPDIR/ns-ready"
+	local opts=(--ipc --mount --pid --fork --mount-proc --propagation private)
 	[ "$(id -u)" = 0 ] || opts=(--map-root-user "${opts[@]}")
+	# A PID namespace too: /proc shows only this test's processes, so none is
+	# hidden from the holder scan and ls COMMAND never names a host process.
 	unshare "${opts[@]}" sh -c \
 		'mount -t tmpfs -o mode=1777,size=2g shmtool-test /dev/shm && : > "$1" && exec sleep 100000' \
-		sh "$ready" 3>&- &
-	NS_PID=$!
+		sh "$ready" 3>&- 2>"$BATS_TEST_TMPDIR/unshare.err" &
+	UNSHARE_PID=$!
 	local i
 	for i in $(seq 500); do
-		[ -e "$ready" ] && return 0
+		if [ -e "$ready" ]; then
+			NS_PID=$(pgrep -P "$UNSHARE_PID")
+			ns_argv
+			NS_CMD="${NS_ARGV[*]}" # for pipelines in bash -c strings
+			[ -n "$NS_PID" ] && return 0
+		fi
 		sleep 0.01
 	done
 	echo "test namespace did not come up" >&2
@@ -47,7 +56,7 @@ ns() {
 
 # The command prefix that enters the namespace, for callers that need its pid.
 ns_argv() {
-	local opts=(--ipc --mount)
+	local opts=(--ipc --mount --pid)
 	[ "$(id -u)" = 0 ] || opts=(--user --preserve-credentials "${opts[@]}")
 	NS_ARGV=(nsenter -t "$NS_PID" "${opts[@]}" -- timeout 60)
 }
@@ -65,9 +74,7 @@ mkseg() {
 attach() {
 	local id=$1 mode=${2:-rw} ready
 	ready="$BATS_TEST_TMPDIR/attach-$id-$RANDOM"
-	ns_argv
-	# not through ns(): $! must be the process itself, so kill reaches it
-	"${NS_ARGV[@]}" "$HELPERS/attach" "$id" "$ready" "$mode" 3>&- &
+	ns "$HELPERS/attach" "$id" "$ready" "$mode" 3>&- &
 	BG_PIDS+=($!)
 	local i
 	for i in $(seq 500); do
@@ -75,5 +82,16 @@ attach() {
 		sleep 0.01
 	done
 	echo "attach $id did not come up" >&2
+	return 1
+}
+
+# Ends every attach helper (inside the namespace, where they live).
+kill_attachers() {
+	ns pkill -x attach || true
+	local i
+	for i in $(seq 200); do
+		ns pgrep -x attach >/dev/null || return 0
+		sleep 0.02
+	done
 	return 1
 }
