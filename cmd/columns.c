@@ -43,8 +43,9 @@ static const char *kind_name(enum shm_kind kind)
 	return "?";
 }
 
-static void get_type(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_type(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_str(c, kind_name(seg->kind));
 }
@@ -59,8 +60,9 @@ const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
 	return shm_holders_find(h, kind, seg, n);
 }
 
-static void get_id(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_id(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	if (seg->kind == SHM_KIND_MEMFD) {
 		if (seg->holder_fd >= 0)
 			snprintf(c->buf, sizeof(c->buf), "memfd:%d:%d", (int)seg->holder_pid,
@@ -81,8 +83,9 @@ static void get_id(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, 
 	}
 }
 
-static void get_key(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_key(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (seg->fields & SHM_F_KEY)
 		set_u64(c, CELL_KEY, (uint32_t)seg->key);
@@ -98,20 +101,23 @@ static void set_name(struct cell *c, const char *name, uint32_t id)
 	}
 }
 
-static void get_owner(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_owner(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)detail;
 	set_name(c, shm_ctx_user_name(ctx, seg->uid), seg->uid);
 }
 
-static void get_group(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_group(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)detail;
 	set_name(c, shm_ctx_group_name(ctx, seg->gid), seg->gid);
 }
 
-static void get_perms(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_perms(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	static const char rwx[] = "rwxrwxrwx";
 	for (int i = 0; i < 9; i++)
@@ -120,42 +126,48 @@ static void get_perms(struct shm_ctx *ctx, const struct shm_seg *seg, bool detai
 	set_str(c, c->buf);
 }
 
-static void get_mode(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_mode(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_u64(c, CELL_MODE, seg->mode & (is_sysv(seg) ? 0777u : 07777u));
 }
 
-static void get_size(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_size(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_u64(c, CELL_SIZE, seg->size);
 }
 
-static void get_rss(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_rss(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (seg->fields & SHM_F_RSS)
 		set_u64(c, CELL_SIZE, seg->rss);
 }
 
-static void get_swap(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_swap(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (seg->fields & SHM_F_RSS)
 		set_u64(c, CELL_SIZE, seg->swap);
 }
 
-static void get_alloc(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_alloc(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (seg->fields & SHM_F_ALLOC)
 		set_u64(c, CELL_SIZE, seg->alloc);
 }
 
 /* System V: the kernel's count. POSIX: processes mapping it. memfd: processes holding it. */
-static void get_nattch(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)detail;
 	if (seg->kind == SHM_KIND_SYSV) {
 		if (seg->fields & SHM_F_NATTCH)
@@ -185,8 +197,9 @@ static void get_nattch(struct shm_ctx *ctx, const struct shm_seg *seg, bool deta
 }
 
 /* Every process attached (System V), or mapping or holding it open (files). */
-static void get_pids(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_pids(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)detail;
 	c->type = CELL_PIDS;
 	if (seg->kind == SHM_KIND_SYSV) {
@@ -197,8 +210,9 @@ static void get_pids(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail
 	c->holds[1] = seg_holds(ctx, seg, SHM_HOLD_FD, &c->nholds[1]);
 }
 
-static void get_status(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_status(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (is_sysv(seg) && (seg->fields & SHM_F_STATUS))
 		set_u64(c, CELL_STATUS, seg->mode & (SHM_MODE_DEST | SHM_MODE_LOCKED));
@@ -222,8 +236,9 @@ static void set_pid(struct shm_ctx *ctx, struct cell *c, pid_t pid, const char *
 	(void)ctx;
 }
 
-static void get_cpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_cpid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	if (seg->fields & SHM_F_CPID)
 		set_pid(ctx, c, seg->cpid, detail ? creator_comm(ctx, seg) : NULL, detail);
 }
@@ -237,14 +252,16 @@ static const char *last_comm(struct shm_ctx *ctx, const struct shm_seg *seg)
 	return shm_ctx_pid_comm(ctx, seg->lpid);
 }
 
-static void get_lpid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_lpid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	if (seg->fields & SHM_F_LPID)
 		set_pid(ctx, c, seg->lpid, detail ? last_comm(ctx, seg) : NULL, detail);
 }
 
-static void get_command(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_command(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)detail;
 	const char *comm = (seg->fields & SHM_F_CPID) ? creator_comm(ctx, seg) : NULL;
 	if (comm)
@@ -260,56 +277,65 @@ static void set_id_named(struct cell *c, uint32_t id, const char *name, bool det
 	}
 }
 
-static void get_uid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_uid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	set_id_named(c, seg->uid, detail ? shm_ctx_user_name(ctx, seg->uid) : NULL, detail);
 }
 
-static void get_gid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_gid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	set_id_named(c, seg->gid, detail ? shm_ctx_group_name(ctx, seg->gid) : NULL, detail);
 }
 
-static void get_cuid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_cuid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	if (seg->fields & SHM_F_CREATOR)
 		set_id_named(c, seg->cuid, detail ? shm_ctx_user_name(ctx, seg->cuid) : NULL,
 			     detail);
 }
 
-static void get_cgid(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_cgid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	if (seg->fields & SHM_F_CREATOR)
 		set_id_named(c, seg->cgid, detail ? shm_ctx_group_name(ctx, seg->cgid) : NULL,
 			     detail);
 }
 
-static void get_atime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_atime(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_time(c, seg, SHM_F_ATIME, seg->atime);
 }
 
-static void get_dtime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_dtime(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_time(c, seg, SHM_F_DTIME, seg->dtime);
 }
 
-static void get_ctime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_ctime(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_time(c, seg, SHM_F_CTIME, seg->ctime);
 }
 
-static void get_mtime(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_mtime(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	set_time(c, seg, SHM_F_MTIME, seg->mtime);
 }
 
-static void get_name(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail, struct cell *c)
+static void get_name(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
+	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
 	if (seg->kind == SHM_KIND_MEMFD && seg->name)
 		set_str(c, seg->name);
@@ -348,19 +374,24 @@ const struct column shm_columns[] = {
 
 const struct column *column_find(const char *name)
 {
-	for (const struct column *col = shm_columns; col->name; col++)
+	return columns_find(shm_columns, name);
+}
+
+const struct column *columns_find(const struct column *table, const char *name)
+{
+	for (const struct column *col = table; col->name; col++)
 		if (!strcasecmp(col->name, name))
 			return col;
 	return NULL;
 }
 
-void column_get(struct shm_ctx *ctx, const struct column *col, const struct shm_seg *seg,
-		bool detail, struct cell *cell)
+void column_get(struct shm_ctx *ctx, const struct column *col, const void *row, bool detail,
+		struct cell *cell)
 {
 	cell->type = CELL_NONE;
 	cell->aux = NULL;
 	memset(cell->nholds, 0, sizeof(cell->nholds));
-	col->get(ctx, seg, detail, cell);
+	col->get(ctx, row, detail, cell);
 }
 
 static int add_columns(char *spec, const struct column ***v, size_t *n, char **bad)

@@ -138,7 +138,8 @@ static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct colum
 		size_t ncols, const struct shm_list *list)
 {
 	struct out out;
-	int r = out_init(&out, o->mode, !o->noheadings, o->bytes, cols, ncols, stdout);
+	int r = out_init(&out, o->mode, !o->noheadings, o->bytes, cols, ncols, stdout,
+			   "segments");
 	shm_list_foreach(seg, list) {
 		if (r < 0)
 			break;

@@ -300,22 +300,26 @@ static void json_cell(struct out *o, const struct cell *c)
 	}
 }
 
-int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
-	     const struct column **cols, size_t ncols, FILE *f)
+static void print_table(struct out *o);
+
+/* Starts a table or JSON array of @cols; @first: the document's first. */
+static int begin(struct out *o, const char *root, const struct column **cols, size_t ncols,
+		 bool first)
 {
-	memset(o, 0, sizeof(*o));
-	o->mode = mode;
-	o->headings = headings;
-	o->bytes = bytes;
+	free(o->width);
 	o->cols = cols;
 	o->ncols = ncols;
-	o->f = f;
+	o->rows = 0;
+	o->root = root;
 	o->width = calloc(ncols ? ncols : 1, sizeof(*o->width));
 	if (!o->width)
 		return -ENOMEM;
-	if (mode == OUT_JSON)
-		adds(o, "{\"segments\":[");
-	if (mode == OUT_RAW && headings) {
+	if (o->mode == OUT_JSON) {
+		adds(o, first ? "{" : ",");
+		add_json_string(o, root);
+		adds(o, ":[");
+	}
+	if (o->mode == OUT_RAW && o->headings) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
 				addc(o, ' ');
@@ -324,6 +328,36 @@ int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
 		addc(o, '\n');
 	}
 	return o->oom ? -ENOMEM : 0;
+}
+
+int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
+	     const struct column **cols, size_t ncols, FILE *f, const char *root)
+{
+	memset(o, 0, sizeof(*o));
+	o->mode = mode;
+	o->headings = headings;
+	o->bytes = bytes;
+	o->f = f;
+	return begin(o, root, cols, ncols, true);
+}
+
+/* Closes the current table or array, leaving the document open. */
+static void end(struct out *o)
+{
+	if (o->mode == OUT_TABLE)
+		print_table(o);
+	else if (o->mode == OUT_JSON)
+		adds(o, o->rows ? "\n]" : "]");
+}
+
+int out_section(struct out *o, const char *root, const struct column **cols, size_t ncols)
+{
+	end(o);
+	if (o->mode == OUT_TABLE)
+		putc('\n', o->f); /* the arena holds only cells in table mode */
+	else if (o->mode == OUT_RAW)
+		addc(o, '\n');
+	return begin(o, root, cols, ncols, false);
 }
 
 void out_free(struct out *o)
@@ -358,7 +392,7 @@ static void export_name(struct out *o, const char *name)
 		addc(o, '_');
 }
 
-static void row_json(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg,
+static void row_json(struct out *o, struct shm_ctx *ctx, const void *row,
 		     const struct cell *cells)
 {
 	if (o->rows)
@@ -371,7 +405,7 @@ static void row_json(struct out *o, struct shm_ctx *ctx, const struct shm_seg *s
 		json_cell(o, &cells[i]);
 	}
 	if (o->json_extra)
-		o->json_extra(o, ctx, seg);
+		o->json_extra(o, ctx, row);
 	addc(o, '}');
 }
 
@@ -432,13 +466,13 @@ static int flush_arena(struct out *o)
 	return 0;
 }
 
-int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 {
 	struct cell cells[o->ncols ? o->ncols : 1];
 	for (size_t i = 0; i < o->ncols; i++)
-		column_get(ctx, o->cols[i], seg, false, &cells[i]);
+		column_get(ctx, o->cols[i], row, false, &cells[i]);
 	if (o->mode == OUT_JSON)
-		row_json(o, ctx, seg, cells);
+		row_json(o, ctx, row, cells);
 	else
 		row_text(o, cells);
 	o->rows++;
@@ -533,16 +567,9 @@ int out_finish(struct out *o)
 {
 	if (o->oom)
 		return -ENOMEM;
-	switch (o->mode) {
-	case OUT_TABLE:
-		print_table(o);
-		break;
-	case OUT_JSON:
-		adds(o, o->rows ? "\n]}\n" : "]}\n");
-		break;
-	default:
-		break;
-	}
+	end(o);
+	if (o->mode == OUT_JSON)
+		adds(o, "}\n");
 	int r = flush_arena(o);
 	if (fflush(o->f) != 0 || ferror(o->f))
 		r = -(errno ? errno : EIO);

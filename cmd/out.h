@@ -41,8 +41,8 @@ struct column {
 	const char *name;
 	const char *help;
 	bool right;
-	void (*get)(struct shm_ctx *ctx, const struct shm_seg *seg, bool detail,
-		    struct cell *cell);
+	/* fills @cell from @row: a struct shm_seg for shm_columns, else the table's own */
+	void (*get)(struct shm_ctx *ctx, const void *row, bool detail, struct cell *cell);
 };
 
 /* Holds of @seg of one kind (SHM_HOLD_*), or none when the scan failed. */
@@ -50,15 +50,16 @@ const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
 				 enum shm_hold_kind kind, size_t *n);
 
 extern const struct column shm_columns[];
-const struct column *column_find(const char *name);
+const struct column *column_find(const char *name); /* in shm_columns */
+const struct column *columns_find(const struct column *table, const char *name);
 /*
  * "COL,COL" or "+COL,COL" (added to @defaults) into a new array; on an unknown
  * column returns -ENOENT with its name in @bad (a pointer into @spec's copy).
  */
 int columns_parse(const char *spec, const char *defaults, const struct column ***out,
 		  size_t *n, char **bad);
-void column_get(struct shm_ctx *ctx, const struct column *col, const struct shm_seg *seg,
-		bool detail, struct cell *cell);
+void column_get(struct shm_ctx *ctx, const struct column *col, const void *row, bool detail,
+		struct cell *cell);
 int cell_compare(const struct cell *a, const struct cell *b);
 
 enum out_mode { OUT_TABLE, OUT_RAW, OUT_EXPORT, OUT_JSON };
@@ -77,15 +78,19 @@ struct out {
 	size_t arena_len, arena_cap;
 	size_t *width;
 	/* JSON only: more members for a row (stat's attached processes) */
-	void (*json_extra)(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg);
+	void (*json_extra)(struct out *o, struct shm_ctx *ctx, const void *row);
+	const char *root; /* JSON: the key of the current array */
 	/* the last time formatted, since most rows share a few */
 	int64_t last_time;
 	char last_time_text[96];
 };
 
+/* A document whose rows go in the JSON array @root ("segments" for ls and stat). */
 int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
-	     const struct column **cols, size_t ncols, FILE *f);
-int out_row(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg);
+	     const struct column **cols, size_t ncols, FILE *f, const char *root);
+int out_row(struct out *o, struct shm_ctx *ctx, const void *row);
+/* Ends the current table (or JSON array) and starts another, under @root, with @cols. */
+int out_section(struct out *o, const char *root, const struct column **cols, size_t ncols);
 /* Prints what is held and closes the document; -errno if stdout failed. */
 int out_finish(struct out *o);
 void out_free(struct out *o);

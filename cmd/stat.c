@@ -170,8 +170,9 @@ static void json_holds(struct out *o, struct shm_ctx *ctx, const char *key,
 	out_text(o, "]");
 }
 
-static void json_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+static void json_holders(struct out *o, struct shm_ctx *ctx, const void *row)
 {
+	const struct shm_seg *seg = row;
 	const struct shm_holders *h;
 	if (shm_ctx_holders(ctx, &h) < 0)
 		return;
@@ -225,7 +226,8 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 		cols[ncols++] = col;
 	struct out o;
 	int status = EXIT_OK, shown = 0;
-	int r = out_init(&o, json ? OUT_JSON : OUT_TABLE, false, true, cols, ncols, stdout);
+	int r = out_init(&o, json ? OUT_JSON : OUT_TABLE, false, true, cols, ncols, stdout,
+			   "segments");
 	o.json_extra = json_holders;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		struct shm_seg seg = { 0 };
