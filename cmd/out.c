@@ -248,7 +248,11 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 	case CELL_KEY: return fixed_text(c->u, 16, 8, "0x", buf);
 	case CELL_MODE: return fixed_text(c->u, 8, 4, "", buf);
 	case CELL_STATUS: return status_text(c->u, buf, size);
-	case CELL_PIDS: return "-"; /* rendered by add_cell_text */
+	case CELL_PIDS: return "-"; /* rendered by each_pid */
+	case CELL_PERCENT:
+		snprintf(buf, size, "%llu.%02llu%%", (unsigned long long)(c->u / 100),
+			 (unsigned long long)(c->u % 100));
+		return buf;
 	}
 	return "?";
 }
@@ -296,6 +300,11 @@ static void json_cell(struct out *o, const struct cell *c)
 		addc(o, '[');
 		each_pid(c, pid_item, o);
 		addc(o, ']');
+		return;
+	case CELL_PERCENT:
+		snprintf(buf, sizeof(buf), "%llu.%02llu", (unsigned long long)(c->u / 100),
+			 (unsigned long long)(c->u % 100));
+		adds(o, buf);
 		return;
 	}
 }

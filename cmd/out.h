@@ -23,6 +23,7 @@ enum cell_type {
 	CELL_MODE,   /* permission bits: octal text, a number in JSON */
 	CELL_STATUS, /* SHM_MODE_* bits: "dest,locked", an array in JSON */
 	CELL_PIDS,   /* the distinct pids of holds[0..u): "12,34", an array in JSON */
+	CELL_PERCENT, /* hundredths of a percent: "12.34%", 12.34 in JSON */
 };
 
 struct cell {

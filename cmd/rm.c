@@ -32,12 +32,19 @@ static struct poptOption rm_options[] = {
 	POPT_TABLEEND,
 };
 
-static void say(const struct rm_opts *o, const struct shm_seg *seg)
+static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappers)
 {
 	if (o->quiet)
 		return;
 	const char *would = o->dry_run ? "would " : "";
-	if (seg->kind != SHM_KIND_SYSV) {
+	if (seg->kind != SHM_KIND_SYSV && mappers) {
+		/* The name goes now; the memory stays while a process maps it. */
+		printf("%sunlink%s %s /", would, o->dry_run ? "" : "ed",
+		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
+		out_print_safe(stdout, seg->name);
+		printf(": %zu process%s still map%s it\n", mappers, mappers == 1 ? "" : "es",
+		       mappers == 1 ? "s" : "");
+	} else if (seg->kind != SHM_KIND_SYSV) {
 		printf("%sremove%s %s /", would, o->dry_run ? "" : "d",
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
 		out_print_safe(stdout, seg->name);
@@ -55,6 +62,11 @@ static void say(const struct rm_opts *o, const struct shm_seg *seg)
 static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct shm_seg *seg,
 		      const char *subject)
 {
+	size_t mappers = 0;
+	if (seg->kind != SHM_KIND_SYSV && !o->quiet) {
+		const struct shm_hold *v = seg_holds(ctx, seg, SHM_HOLD_MAP, &mappers);
+		mappers = shm_holds_procs(v, mappers);
+	}
 	int r = 0;
 	if (!o->dry_run)
 		r = seg->kind == SHM_KIND_SYSV ? shm_sysv_remove(seg->id)
@@ -68,7 +80,7 @@ static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct
 		cmd_error("rm", subject ? subject : buf, r);
 		return EXIT_FAIL;
 	}
-	say(o, seg);
+	say(o, seg, mappers);
 	return EXIT_OK;
 }
 

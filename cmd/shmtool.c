@@ -24,6 +24,8 @@ static const struct shm_cmd *const commands[] = {
 	&shm_cmd_write,
 	&shm_cmd_rm,
 	&shm_cmd_ftok,
+	&shm_cmd_usage,
+	&shm_cmd_limits,
 	NULL,
 };
 

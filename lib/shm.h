@@ -199,6 +199,22 @@ size_t shm_holds_procs(const struct shm_hold *v, size_t n);
 int shm_memfd_list(struct shm_ctx *ctx, struct shm_list *list);
 int shm_memfd_stat(struct shm_ctx *ctx, pid_t pid, int fd, struct shm_seg *out);
 
+/* The kernel's limits for System V shared memory, and what is in use. */
+struct shm_limits {
+	uint64_t shmmax, shmall, shmmni, shmmin;
+	uint64_t rmid_forced;
+	bool has_rmid_forced;
+	uint64_t page_size;
+	uint64_t used_ids, used_pages; /* SHM_INFO */
+	uint64_t largest;              /* the largest segment, bytes */
+	bool has_shm_dir;
+	uint64_t shm_dir_size, shm_dir_used, shm_dir_avail; /* statvfs of the shm directory */
+};
+
+int shm_limits_read(struct shm_ctx *ctx, struct shm_limits *out);
+/* Shmem from /proc/meminfo, in bytes. */
+int shm_meminfo_shmem(struct shm_ctx *ctx, uint64_t *bytes);
+
 /* SEGMENT grammar */
 enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX, SHM_REF_MEMFD };
 
