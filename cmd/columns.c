@@ -204,10 +204,12 @@ static void get_pids(struct shm_ctx *ctx, const void *row, bool detail, struct c
 	c->type = CELL_PIDS;
 	if (seg->kind == SHM_KIND_SYSV) {
 		c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_SYSV, &c->nholds[0]);
+		c->u = c->nholds[0];
 		return;
 	}
 	c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_MAP, &c->nholds[0]);
 	c->holds[1] = seg_holds(ctx, seg, SHM_HOLD_FD, &c->nholds[1]);
+	c->u = c->nholds[0] + c->nholds[1]; /* sorts by how much holds it */
 }
 
 static void get_status(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)

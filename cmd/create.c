@@ -74,6 +74,10 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 		cmd_error("create", arg, r);
 		return cmd_is_usage_error(r) ? EXIT_USAGE : EXIT_FAIL;
 	}
+	if (ref.kind == SHM_REF_MEMFD) {
+		cmd_errorf("create", arg, "a memfd is made by memfd_create(2) in its own process");
+		return EXIT_USAGE;
+	}
 	if (ref.kind == SHM_REF_ID) {
 		cmd_errorf("create", arg, "a shmid is chosen by the kernel; "
 			   "name a key (0xKEY, key:N, ftok:PATH:PROJ), a /NAME, or nothing");

@@ -11,7 +11,7 @@
 
 static const char *const shm_errors[] = {
 	[SHM_E_SYNTAX - SHM_E_SYNTAX] =
-		"not a segment (use ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ or /NAME)",
+		"not a segment (use ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ, /NAME or memfd:PID:FD)",
 	[SHM_E_PRIVATE_KEY - SHM_E_SYNTAX] =
 		"key 0x00000000 is IPC_PRIVATE and names no segment; name it by its shmid",
 	[SHM_E_BAD_PROJ - SHM_E_SYNTAX] =
@@ -21,7 +21,7 @@ static const char *const shm_errors[] = {
 	[SHM_E_BAD_NUMBER - SHM_E_SYNTAX] = "not a number",
 	[SHM_E_RANGE - SHM_E_SYNTAX] = "number out of range",
 	[SHM_E_BAD_PROC - SHM_E_SYNTAX] = "unreadable /proc/sysvipc/shm format",
-	[SHM_E_NOT_SHM - SHM_E_SYNTAX] = "not a shared memory object (not a regular file)",
+	[SHM_E_NOT_SHM - SHM_E_SYNTAX] = "not a shared memory object",
 	[SHM_E_FTOK_PATH - SHM_E_SYNTAX] = "ftok PATH does not exist, so it makes no key",
 	[SHM_E_TOO_SMALL - SHM_E_SYNTAX] =
 		"exists and is smaller than the size asked for (segments are never resized)",

@@ -5,12 +5,12 @@
 #include "cmd.h"
 #include "out.h"
 
-enum { OPT_JSON = 1, OPT_BYTES };
+enum { OPT_JSON = 1, OPT_BYTES, OPT_EXPLAIN };
 
 enum unit { COUNT, BYTES };
 
 struct limit_row {
-	const char *resource, *description;
+	const char *resource, *description, *explanation;
 	enum unit unit;
 	uint64_t limit;
 	bool has_used, has_free;
@@ -90,25 +90,38 @@ static size_t fill_rows(const struct shm_limits *l, struct limit_row *rows)
 	size_t n = 0;
 	uint64_t all_bytes = sat_mul(l->shmall, l->page_size);
 	uint64_t used_bytes = sat_mul(l->used_pages, l->page_size);
-	rows[n++] = (struct limit_row){ "SHMMNI", "shared memory segments", COUNT, l->shmmni,
+	rows[n++] = (struct limit_row){ "SHMMNI", "shared memory segments",
+					"how many segments may exist at once; shmget(2) fails with "
+					"ENOSPC beyond (kernel.shmmni)",
+					COUNT, l->shmmni,
 					true, true, l->used_ids,
 					l->shmmni > l->used_ids ? l->shmmni - l->used_ids : 0 };
-	rows[n++] = (struct limit_row){ "SHMALL", "shared memory pages, all segments", COUNT,
+	rows[n++] = (struct limit_row){ "SHMALL", "shared memory pages, all segments",
+					"pages all segments together may take, counted by size "
+					"whether touched or not (kernel.shmall)",
+					COUNT,
 					l->shmall, true, true, l->used_pages,
 					l->shmall > l->used_pages ? l->shmall - l->used_pages : 0 };
 	rows[n++] = (struct limit_row){ "SHMALL_BYTES", "shared memory bytes, all segments",
-					BYTES, all_bytes, true, true, used_bytes,
+					"SHMALL times the page size", BYTES, all_bytes, true, true, used_bytes,
 					all_bytes > used_bytes ? all_bytes - used_bytes : 0 };
 	rows[n++] = (struct limit_row){ "SHMMAX", "max size of a segment (used: the largest)",
-					BYTES, l->shmmax, true, false, l->largest, 0 };
-	rows[n++] = (struct limit_row){ "SHMMIN", "min size of a segment", BYTES, l->shmmin,
+					"the largest size shmget(2) accepts (kernel.shmmax)", BYTES, l->shmmax, true, false, l->largest, 0 };
+	rows[n++] = (struct limit_row){ "SHMMIN", "min size of a segment",
+					"the smallest size shmget(2) accepts; fixed in the kernel",
+					BYTES, l->shmmin,
 					false, false, 0, 0 };
 	if (l->has_rmid_forced)
 		rows[n++] = (struct limit_row){ "SHM_RMID_FORCED",
-						"1: segments die with their last attacher's exit",
+						"1: segments go when no process uses them",
+						"1: every segment acts as if IPC_RMID'd: it goes at its "
+						"last detach, or with its creator if never attached "
+						"(kernel.shm_rmid_forced)",
 						COUNT, l->rmid_forced, false, false, 0, 0 };
 	if (l->has_shm_dir)
-		rows[n++] = (struct limit_row){ "DEVSHM", "/dev/shm size (tmpfs)", BYTES,
+		rows[n++] = (struct limit_row){ "DEVSHM", "/dev/shm size (tmpfs)",
+						"room for POSIX objects: the size= of the tmpfs "
+						"at /dev/shm (statvfs)", BYTES,
 						l->shm_dir_size, true, true, l->shm_dir_used,
 						l->shm_dir_avail };
 	return n;
@@ -117,11 +130,20 @@ static size_t fill_rows(const struct shm_limits *l, struct limit_row *rows)
 static struct poptOption limits_options[] = {
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
 	{ "bytes", 'b', POPT_ARG_NONE, NULL, OPT_BYTES, "sizes in bytes", NULL },
+	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN,
+	  "after the table, a line per resource saying what it limits", NULL },
 	CMD_HELP_OPTION,
 	POPT_TABLEEND,
 };
 
-static int show(struct shm_ctx *ctx, bool json, bool bytes)
+static void print_explanations(const struct limit_row *rows, size_t n)
+{
+	putchar('\n');
+	for (size_t i = 0; i < n; i++)
+		printf("%-16s %s\n", rows[i].resource, rows[i].explanation);
+}
+
+static int show(struct shm_ctx *ctx, bool json, bool bytes, bool explain)
 {
 	struct shm_limits l;
 	int r = shm_limits_read(ctx, &l);
@@ -141,6 +163,8 @@ static int show(struct shm_ctx *ctx, bool json, bool bytes)
 	if (r == 0)
 		r = out_finish(&o);
 	out_free(&o);
+	if (r == 0 && explain)
+		print_explanations(rows, n);
 	if (r < 0) {
 		cmd_error_sys("limits", "stdout", r);
 		return EXIT_FAIL;
@@ -150,20 +174,24 @@ static int show(struct shm_ctx *ctx, bool json, bool bytes)
 
 static int limits_run(struct shm_ctx *ctx, int argc, const char **argv)
 {
-	bool json = false, bytes = false;
+	bool json = false, bytes = false, explain = false;
 	int status = EXIT_OK, val;
 	poptContext pc = cmd_popt("limits", argc, argv, limits_options, "[OPTION...]");
 	while ((val = cmd_next_opt(pc, "limits")) > 0) {
 		json |= val == OPT_JSON;
 		bytes |= val == OPT_BYTES;
+		explain |= val == OPT_EXPLAIN;
 	}
 	if (val < 0)
 		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
-	else if (poptPeekArg(pc)) {
+	else if (json && explain) {
+		cmd_errorf("limits", NULL, "--explain is for people, --json for programs: choose one");
+		status = EXIT_USAGE;
+	} else if (poptPeekArg(pc)) {
 		cmd_errorf("limits", poptPeekArg(pc), "unexpected argument");
 		status = EXIT_USAGE;
 	} else {
-		status = show(ctx, json, bytes);
+		status = show(ctx, json, bytes, explain);
 	}
 	poptFreeContext(pc);
 	return status;

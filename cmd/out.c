@@ -203,27 +203,30 @@ static const char *status_text(uint64_t bits, char *buf, size_t size)
 	return buf[0] ? buf : "-";
 }
 
-/* Calls @fn for each distinct pid of the cell's runs of holds, in order. */
+/*
+ * Calls @fn for each distinct pid of the cell's runs of holds, ascending. Each
+ * run is sorted by pid, so a merge of the runs meets every pid in order once.
+ */
 static size_t each_pid(const struct cell *c, void (*fn)(struct out *, pid_t, size_t), struct out *o)
 {
-	pid_t seen[64];
-	size_t n = 0;
-	for (int r = 0; r < 3; r++) {
-		for (size_t i = 0; i < c->nholds[r]; i++) {
-			pid_t pid = c->holds[r][i].pid;
-			bool dup = false;
-			for (size_t j = 0; j < n && !dup; j++)
-				dup = seen[j] == pid;
-			if (dup)
-				continue;
-			if (n < 64)
-				seen[n] = pid;
-			if (fn)
-				fn(o, pid, n);
-			n++;
-		}
+	size_t at[3] = { 0 }, n = 0;
+	pid_t last = 0;
+	for (;;) {
+		int best = -1;
+		for (int r = 0; r < 3; r++)
+			if (at[r] < c->nholds[r] &&
+			    (best < 0 || c->holds[r][at[r]].pid < c->holds[best][at[best]].pid))
+				best = r;
+		if (best < 0)
+			return n;
+		pid_t pid = c->holds[best][at[best]++].pid;
+		if (n && pid == last)
+			continue;
+		if (fn)
+			fn(o, pid, n);
+		last = pid;
+		n++;
 	}
-	return n;
 }
 
 static void pid_item(struct out *o, pid_t pid, size_t i)

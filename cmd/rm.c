@@ -32,18 +32,21 @@ static struct poptOption rm_options[] = {
 	POPT_TABLEEND,
 };
 
-static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappers)
+static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappers,
+		size_t openers)
 {
 	if (o->quiet)
 		return;
 	const char *would = o->dry_run ? "would " : "";
-	if (seg->kind != SHM_KIND_SYSV && mappers) {
-		/* The name goes now; the memory stays while a process maps it. */
+	if (seg->kind != SHM_KIND_SYSV && (mappers || openers)) {
+		/* The name goes now; the memory stays while a process maps it or has it open. */
+		size_t n = mappers ? mappers : openers;
 		printf("%sunlink%s %s /", would, o->dry_run ? "" : "ed",
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
 		out_print_safe(stdout, seg->name);
-		printf(": %zu process%s still map%s it\n", mappers, mappers == 1 ? "" : "es",
-		       mappers == 1 ? "s" : "");
+		printf(": %zu process%s still %s it%s\n", n, n == 1 ? "" : "es",
+		       mappers ? (n == 1 ? "maps" : "map") : (n == 1 ? "holds" : "hold"),
+		       mappers ? "" : " open");
 	} else if (seg->kind != SHM_KIND_SYSV) {
 		printf("%sremove%s %s /", would, o->dry_run ? "" : "d",
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
@@ -62,10 +65,17 @@ static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappe
 static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct shm_seg *seg,
 		      const char *subject)
 {
-	size_t mappers = 0;
+	size_t mappers = 0, openers = 0;
+	if (seg->kind == SHM_KIND_MEMFD) {
+		cmd_errorf("rm", subject, "a memfd has no name to remove: it goes when its "
+			   "holders close it");
+		return EXIT_FAIL;
+	}
 	if (seg->kind != SHM_KIND_SYSV && !o->quiet) {
 		const struct shm_hold *v = seg_holds(ctx, seg, SHM_HOLD_MAP, &mappers);
 		mappers = shm_holds_procs(v, mappers);
+		v = seg_holds(ctx, seg, SHM_HOLD_FD, &openers);
+		openers = shm_holds_procs(v, openers);
 	}
 	int r = 0;
 	if (!o->dry_run)
@@ -80,7 +90,7 @@ static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct
 		cmd_error("rm", subject ? subject : buf, r);
 		return EXIT_FAIL;
 	}
-	say(o, seg, mappers);
+	say(o, seg, mappers, openers);
 	return EXIT_OK;
 }
 

@@ -18,7 +18,8 @@ struct poptOption select_filter_options[] = {
 	{ "user", 0, POPT_ARG_STRING, NULL, OPT_USER, "owned by USER (name or uid)", "USER" },
 	{ "dest", 0, POPT_ARG_NONE, NULL, OPT_DEST, "marked for removal", NULL },
 	{ "orphaned", 0, POPT_ARG_NONE, NULL, OPT_ORPHANED,
-	  "not attached and creator gone", NULL },
+	  "nobody holds it: System V unattached with its creator gone, POSIX unmapped and "
+	  "not open", NULL },
 	{ "min-size", 0, POPT_ARG_STRING, NULL, OPT_MIN_SIZE, "at least SIZE bytes", "SIZE" },
 	{ "unused-for", 0, POPT_ARG_STRING, NULL, OPT_UNUSED_FOR,
 	  "no attach, detach or change for DURATION", "DURATION" },

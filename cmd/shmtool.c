@@ -22,10 +22,12 @@ static const struct shm_cmd *const commands[] = {
 	&shm_cmd_stat,
 	&shm_cmd_cat,
 	&shm_cmd_write,
+	&shm_cmd_attach,
 	&shm_cmd_rm,
 	&shm_cmd_ftok,
 	&shm_cmd_usage,
 	&shm_cmd_limits,
+	&shm_cmd_pages,
 	NULL,
 };
 
@@ -45,7 +47,7 @@ static void usage(FILE *f)
 	for (const struct shm_cmd *const *c = commands; *c; c++)
 		fprintf(f, "  %-8s %s\n", (*c)->name, (*c)->summary);
 	fputs("  help     show a command's manual page\n\n"
-	      "SEGMENT is ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ or /NAME.\n"
+	      "SEGMENT is ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ, /NAME or memfd:PID:FD.\n"
 	      "Run 'shmtool COMMAND --help' for its options, 'shmtool help COMMAND' for its page.\n",
 	      f);
 }

@@ -5,9 +5,10 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "explain.h"
 #include "out.h"
 
-enum { OPT_JSON = 1 };
+enum { OPT_JSON = 1, OPT_EXPLAIN };
 
 /* How a field's value is followed: by a name, a human size, or symbolic perms. */
 enum detail { PLAIN, WITH_AUX, WITH_HUMAN, WITH_PERMS };
@@ -42,6 +43,17 @@ static const struct field fields[] = {
 	{ "ctime", "CTIME", PLAIN },
 };
 
+static void print_explanation(struct out *o, bool explain, const char *label,
+			      const struct shm_seg *seg)
+{
+	const char *text = explain ? explain_field(label, seg->kind != SHM_KIND_SYSV) : NULL;
+	if (!text)
+		return;
+	out_text(o, EXPLAIN_INDENT);
+	out_text(o, text);
+	out_text(o, "\n");
+}
+
 static void print_value(struct out *o, struct shm_ctx *ctx, const struct field *f,
 			const struct shm_seg *seg, const struct cell *c)
 {
@@ -69,7 +81,8 @@ static void print_value(struct out *o, struct shm_ctx *ctx, const struct field *
 	}
 }
 
-static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg,
+			 bool explain)
 {
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		const struct field *f = &fields[i];
@@ -84,21 +97,25 @@ static void print_fields(struct out *o, struct shm_ctx *ctx, const struct shm_se
 		out_text(o, pad);
 		print_value(o, ctx, f, seg, &c);
 		out_text(o, "\n");
+		print_explanation(o, explain, f->label, seg);
 		if (!strcmp(f->column, "ID") && c.aux) {
 			out_text(o, "path:   ");
 			out_safe(o, c.aux);
 			out_text(o, "\n");
+			print_explanation(o, explain, "path", seg);
 		}
 	}
 }
 
 static void print_holds(struct out *o, struct shm_ctx *ctx, const char *label,
-			const struct shm_hold *v, size_t n)
+			const struct shm_hold *v, size_t n, const struct shm_seg *seg, bool explain)
 {
 	char line[256];
 	size_t procs = shm_holds_procs(v, n);
 	snprintf(line, sizeof(line), "%-8s %zu process%s\n", label, procs, procs == 1 ? "" : "es");
 	out_text(o, line);
+	line[strcspn(line, ":")] = '\0';
+	print_explanation(o, explain, line, seg);
 	for (size_t i = 0; i < n; i++) {
 		const char *comm = shm_ctx_pid_comm(ctx, v[i].pid);
 		if (v[i].kind == SHM_HOLD_FD)
@@ -114,7 +131,8 @@ static void print_holds(struct out *o, struct shm_ctx *ctx, const char *label,
 }
 
 /* Who holds it: attachments or mappings, open fds, and how many we could not see. */
-static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg)
+static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg,
+			  bool explain)
 {
 	const struct shm_holders *h;
 	if (shm_ctx_holders(ctx, &h) < 0)
@@ -123,18 +141,19 @@ static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_s
 	const struct shm_hold *v;
 	if (seg->kind == SHM_KIND_SYSV) {
 		v = shm_holders_find(h, SHM_HOLD_SYSV, seg, &n);
-		print_holds(o, ctx, "attached:", v, n);
+		print_holds(o, ctx, "attached:", v, n, seg, explain);
 	} else {
 		v = shm_holders_find(h, SHM_HOLD_MAP, seg, &n);
-		print_holds(o, ctx, "mapped:", v, n);
+		print_holds(o, ctx, "mapped:", v, n, seg, explain);
 		v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
-		print_holds(o, ctx, "open:", v, n);
+		print_holds(o, ctx, "open:", v, n, seg, explain);
 	}
 	if (h->hidden) {
 		char line[96];
 		snprintf(line, sizeof(line), "hidden:  %zu process%s not visible (not counted)\n",
 			 h->hidden, h->hidden == 1 ? "" : "es");
 		out_text(o, line);
+		print_explanation(o, explain, "hidden", seg);
 	}
 }
 
@@ -199,6 +218,8 @@ static int lookup(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg
 
 static struct poptOption stat_options[] = {
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
+	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN,
+	  "follow each field with a line saying what it means and where it comes from", NULL },
 	CMD_HELP_OPTION,
 	POPT_TABLEEND,
 };
@@ -217,7 +238,7 @@ static int parse_refs(const char **args, size_t n, struct shm_ref *refs, int *er
 	return status;
 }
 
-static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
+static int show(struct shm_ctx *ctx, bool json, bool explain, const char **args, size_t n,
 		const struct shm_ref *refs, const int *errs)
 {
 	size_t ncols = 0;
@@ -243,8 +264,8 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 		} else {
 			if (shown++)
 				out_text(&o, "\n");
-			print_fields(&o, ctx, &seg);
-			print_holders(&o, ctx, &seg);
+			print_fields(&o, ctx, &seg, explain);
+			print_holders(&o, ctx, &seg, explain);
 			r = out_flush(&o);
 		}
 		shm_seg_clear(&seg);
@@ -261,13 +282,21 @@ static int show(struct shm_ctx *ctx, bool json, const char **args, size_t n,
 
 static int stat_run(struct shm_ctx *ctx, int argc, const char **argv)
 {
-	bool json = false;
+	bool json = false, explain = false;
 	int status = EXIT_OK, val;
 	poptContext pc = cmd_popt("stat", argc, argv, stat_options, "[OPTION...] SEGMENT...");
-	while ((val = cmd_next_opt(pc, "stat")) > 0)
-		json = val == OPT_JSON ? true : json;
+	while ((val = cmd_next_opt(pc, "stat")) > 0) {
+		json |= val == OPT_JSON;
+		explain |= val == OPT_EXPLAIN;
+	}
 	if (val < 0) {
 		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	if (json && explain) {
+		cmd_errorf("stat", NULL, "--explain is for people, --json for programs: "
+			   "choose one (shmtool-stat(1) documents every JSON key)");
+		status = EXIT_USAGE;
 		goto done;
 	}
 	const char **args = poptGetArgs(pc);
@@ -284,7 +313,7 @@ static int stat_run(struct shm_ctx *ctx, int argc, const char **argv)
 	if (!refs || !errs)
 		status = EXIT_FAIL;
 	else if ((status = parse_refs(args, n, refs, errs)) == EXIT_OK)
-		status = show(ctx, json, args, n, refs, errs);
+		status = show(ctx, json, explain, args, n, refs, errs);
 	free(refs);
 	free(errs);
 done:

@@ -13,23 +13,29 @@
 #   COMMAND  OPERANDS  OPTION...
 #
 # OPERANDS is what each operand is, comma-separated and in order: segment
-# (a live segment), file, command (a shmtool command) or - (nothing to
-# offer); a trailing ... repeats the last one. A lone - means nothing to
-# offer for any operand (no operands, or only ones to type, as create's).
+# (a live System V segment or POSIX object), segment+memfd (those, or a
+# memfd a process holds open, memfd:PID:FD), file, command (a shmtool
+# command) or - (nothing to offer); a trailing ... repeats the last one. A
+# lone - means nothing to offer for any operand (no operands, or only ones
+# to type, as create's).
 # An OPTION that takes a value is written OPTION=KIND, KIND being what to
 # offer for the value: cols (comma-separated column names, optionally after
 # a +), col (one column name), user, file, or nothing (a value to type).
 _shmtool_table='
-create  -             -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
-ls      -             --sysv --posix --sem --memfd -o=cols --output=cols -s=col --sort=col --reverse
-ls      -             -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
-ls      -             --user=user --dest --orphaned --min-size= --unused-for=
-stat    segment...    -J --json -h --help
-cat     segment       -o= --offset= -l= --length= -x --hex -h --help
-write   segment,file  -o= --offset= -h --help
-rm      segment...    -n --dry-run -q --quiet --all --sysv --posix -h --help
-rm      segment...    --user=user --dest --orphaned --min-size= --unused-for=
-ftok    file,-        -h --help
+create  -                   -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
+ls      -                   --sysv --posix --sem --memfd -o=cols --output=cols -s=col --sort=col --reverse
+ls      -                   -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
+ls      -                   --user=user --dest --orphaned --min-size= --unused-for=
+stat    segment+memfd...    -J --json --explain -h --help
+cat     segment+memfd       -o= --offset= -l= --length= -x --hex -h --help
+write   segment,file        -o= --offset= -h --help
+attach  segment+memfd       -r --read-only -h --help
+rm      segment...          -n --dry-run -q --quiet --all --sysv --posix -h --help
+rm      segment...          --user=user --dest --orphaned --min-size= --unused-for=
+ftok    file,-              --explain -h --help
+usage   -                   -J --json -b --bytes -h --help
+limits  -                   -J --json -b --bytes --explain -h --help
+pages   segment+memfd       -w= --width= -J --json -h --help
 help    command
 '
 
@@ -113,14 +119,19 @@ _shmtool_values()
     command)
         COMPREPLY+=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
         ;;
-    segment)
-        # "ID KEY" per System V segment, "/NAME -" per POSIX object; names
-        # are offered as printed (raw output escapes odd bytes as \xHH).
+    segment | segment+memfd)
+        # "ID KEY" per System V segment, "/NAME -" per POSIX object and
+        # "memfd:PID:FD -" per memfd held (ls --memfd); names are offered as
+        # printed (raw output escapes odd bytes as \xHH). A memfd only
+        # mapped, not held open, is "memfd:PID:-", which names nothing.
+        local memfd=''
+        [[ $kind == segment+memfd ]] && memfd=--memfd
         while read -r id key; do
+            [[ $id == *:- ]] && continue
             [[ $id == "$cur"* ]] && COMPREPLY+=("$id")
             [[ $key == 0x* && $key != 0x00000000 && $key == "$cur"* ]] &&
                 COMPREPLY+=("$key")
-        done < <("$bin" ls --raw -n -o ID,KEY 2>/dev/null)
+        done < <("$bin" ls ${memfd:+"$memfd"} --raw -n -o ID,KEY 2>/dev/null)
         ;;
     esac
 }

@@ -70,10 +70,17 @@ function __fish_shmtool_columns
 end
 
 # Live segments: every System V id and key (but IPC_PRIVATE, which names
-# nothing) and every POSIX /NAME, as ls --raw prints them.
+# nothing) and every POSIX /NAME, as ls --raw prints them. With "memfd":
+# also every memfd a process holds open, memfd:PID:FD (ls --memfd; one only
+# mapped is memfd:PID:-, which names nothing).
 function __fish_shmtool_segments
-    __fish_shmtool_run ls --raw -n -o ID,KEY | while read -l id key
-        if string match -q -- '/*' $id
+    set -l ls ls
+    test "$argv[1]" = memfd; and set ls ls --memfd
+    __fish_shmtool_run $ls --raw -n -o ID,KEY | while read -l id key
+        if string match -q -- 'memfd:*' $id
+            set -l f (string split : -- $id)
+            test "$f[3]" = -; or printf '%s\t%s\n' $id "memfd held by process $f[2], fd $f[3]"
+        else if string match -q -- '/*' $id
             printf '%s\t%s\n' $id 'POSIX object'
         else
             printf '%s\t%s\n' $id "System V shmid, key $key"
@@ -117,7 +124,7 @@ complete -c shmtool -n $c -s s -l sort -x -a '(__fish_shmtool_columns)' -d 'sort
 complete -c shmtool -n $c -l reverse -d 'reverse the order'
 complete -c shmtool -n $c -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
 complete -c shmtool -n $c -l dest -d 'marked for removal'
-complete -c shmtool -n $c -l orphaned -d 'not attached and creator gone'
+complete -c shmtool -n $c -l orphaned -d 'nobody holds it: System V unattached with its creator gone, POSIX unmapped and not open'
 complete -c shmtool -n $c -l min-size -x -d 'at least SIZE bytes'
 complete -c shmtool -n $c -l unused-for -x -d 'no attach, detach or change for DURATION'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
@@ -125,14 +132,15 @@ complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 # stat
 complete -c shmtool -n __fish_use_subcommand -a stat -d 'show everything about segments'
 set c '__fish_shmtool_using stat'
-complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
+complete -c shmtool -n $c -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
+complete -c shmtool -n $c -l explain -d 'follow each field with a line saying what it means and where it comes from'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # cat SEGMENT
 complete -c shmtool -n __fish_use_subcommand -a cat -d "write a segment's bytes to stdout"
 set c '__fish_shmtool_using cat'
-complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset -l --length) -eq 0" -a '(__fish_shmtool_segments)'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset -l --length) -eq 0" -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s o -l offset -x -d 'start at byte OFFSET (default 0)'
 complete -c shmtool -n $c -s l -l length -x -d 'write LENGTH bytes (default: to the end)'
 complete -c shmtool -n $c -s x -l hex -d 'as hexdump -C would show them'
@@ -146,6 +154,13 @@ complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset) -eq 1" -
 complete -c shmtool -n $c -s o -l offset -x -d 'write at byte OFFSET (default 0)'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
+# attach SEGMENT
+complete -c shmtool -n __fish_use_subcommand -a attach -d 'hold a segment attached until interrupted'
+set c '__fish_shmtool_using attach'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '(__fish_shmtool_segments memfd)'
+complete -c shmtool -n $c -s r -l read-only -d 'attach read-only (SHM_RDONLY)'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
 # rm [SEGMENT...]
 complete -c shmtool -n __fish_use_subcommand -a rm -d 'remove segments (IPC_RMID) and POSIX objects (shm_unlink)'
 set c '__fish_shmtool_using rm'
@@ -157,7 +172,7 @@ complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
 complete -c shmtool -n $c -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
 complete -c shmtool -n $c -l dest -d 'marked for removal'
-complete -c shmtool -n $c -l orphaned -d 'not attached and creator gone'
+complete -c shmtool -n $c -l orphaned -d 'nobody holds it: System V unattached with its creator gone, POSIX unmapped and not open'
 complete -c shmtool -n $c -l min-size -x -d 'at least SIZE bytes'
 complete -c shmtool -n $c -l unused-for -x -d 'no attach, detach or change for DURATION'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
@@ -166,6 +181,30 @@ complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 complete -c shmtool -n __fish_use_subcommand -a ftok -d 'compute the System V key ftok(3) gives for a file'
 set c '__fish_shmtool_using ftok'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -F
+complete -c shmtool -n $c -l explain -d 'show the device, inode and PROJ bits and how the key is made of them'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# usage
+complete -c shmtool -n __fish_use_subcommand -a usage -d "what holds shared memory, by kind, next to the kernel's Shmem"
+set c '__fish_shmtool_using usage'
+complete -c shmtool -n $c -s J -l json -d 'JSON output'
+complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# limits
+complete -c shmtool -n __fish_use_subcommand -a limits -d "the kernel's shared memory limits and their use"
+set c '__fish_shmtool_using limits'
+complete -c shmtool -n $c -s J -l json -d 'JSON output'
+complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
+complete -c shmtool -n $c -l explain -d 'after the table, a line per resource saying what it limits'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# pages SEGMENT
+complete -c shmtool -n __fish_use_subcommand -a pages -d 'map which pages of a segment are in RAM'
+set c '__fish_shmtool_using pages'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -w --width) -eq 0" -a '(__fish_shmtool_segments memfd)'
+complete -c shmtool -n $c -s w -l width -x -d 'pages per line (default 64)'
+complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # help COMMAND

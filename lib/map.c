@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
@@ -250,4 +251,53 @@ int shm_posix_remove(struct shm_ctx *ctx, const char *name)
 		r = -errno;
 	close(dfd);
 	return r;
+}
+
+/* The mapping's page size from /proc/self/smaps: larger than the base page for hugetlb. */
+static size_t mapping_page_size(const struct shm_map *map)
+{
+	size_t base = (size_t)sysconf(_SC_PAGESIZE), page = base;
+	char path[96], line[256], want[32];
+	snprintf(path, sizeof(path), "%s/self/smaps", map->proc_root);
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)(uintptr_t)map->addr);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return base;
+	bool in = false;
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && !strchr(line, ':'))
+			in = false;
+		if (!strncmp(line, want, strlen(want)))
+			in = true;
+		unsigned long kb;
+		if (in && sscanf(line, "KernelPageSize: %lu kB", &kb) == 1) {
+			page = (size_t)kb * 1024;
+			break;
+		}
+	}
+	fclose(f);
+	return page >= base ? page : base;
+}
+
+int shm_map_residency(struct shm_map *map, uint8_t **vec, size_t *npages, size_t *page_size)
+{
+	size_t base = (size_t)sysconf(_SC_PAGESIZE);
+	size_t page = map->addr ? mapping_page_size(map) : base;
+	size_t n = (map->len + page - 1) / page, nbase = (map->len + base - 1) / base;
+	uint8_t *out = calloc(n ? n : 1, 1), *raw = calloc(nbase ? nbase : 1, 1);
+	int r = out && raw ? 0 : -ENOMEM;
+	if (r == 0 && nbase && mincore(map->addr, map->len, raw) < 0)
+		r = -errno;
+	/* A huge page is resident when any base page of it is. */
+	for (size_t i = 0; r == 0 && i < nbase; i++)
+		out[i * base / page] |= raw[i] & 1;
+	free(raw);
+	if (r < 0) {
+		free(out);
+		return r;
+	}
+	*vec = out;
+	*npages = n;
+	*page_size = page;
+	return 0;
 }

@@ -158,6 +158,12 @@ void shm_map_close(struct shm_map *map);
  * (which needs CAP_SYS_ADMIN). Owned by @map.
  */
 int shm_map_fd(struct shm_map *map, int *fd);
+/*
+ * Which pages of the object are in RAM, by mincore(2) on the mapping: one byte
+ * per page of @page_size (a huge page size for hugetlb segments), bit 0 set
+ * when resident. The vector is malloc'd, @npages long.
+ */
+int shm_map_residency(struct shm_map *map, uint8_t **vec, size_t *npages, size_t *page_size);
 
 /* Holders: who maps or holds open which object, from ONE pass over /proc/PID. */
 enum shm_hold_kind {

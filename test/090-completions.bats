@@ -278,6 +278,56 @@ check_new_commands() {
 	assert_output ''
 }
 
+# Starts a process in the namespace that holds memfd NAME open (with "abc" in
+# it); waits until it does.
+hold_memfd() {
+	local ready="$BATS_TEST_TMPDIR/memfd-$1-$RANDOM"
+	ns "$HELPERS/memfd" "$1" "$ready" 3>&- &
+	BG_PIDS+=($!)
+	local i
+	for i in $(seq 500); do
+		[ -e "$ready" ] && return 0
+		sleep 0.01
+	done
+	echo "memfd $1 did not come up" >&2
+	return 1
+}
+
+# stat and cat offer the memfd:PID:FD a process holds; rm, which cannot
+# remove one, does not.
+check_memfd() {
+	local sh=$1 id sysv
+	sysv=$(mkseg 4096)
+	hold_memfd shmtool-test
+	id=$(shmtool ls --memfd --raw -n -o ID,NAME | awk '$2 == "shmtool-test" { print $1 }')
+	[[ $id == memfd:*:[0-9]* ]] || fail "no memfd id in ls --memfd: '$id'"
+
+	run comp "$sh" 'shmtool stat '
+	assert_success
+	assert_line "$id"
+	assert_line "$sysv"
+
+	run comp "$sh" "shmtool stat -J $sysv memf"
+	assert_success
+	assert_line "$id"
+	refute_line --regexp ':-$'
+
+	run comp "$sh" 'shmtool cat -x '
+	assert_success
+	assert_line "$id"
+	assert_line "$sysv"
+
+	run comp "$sh" 'shmtool rm '
+	assert_success
+	assert_line "$sysv"
+	refute_line --partial 'memfd'
+
+	run comp "$sh" 'shmtool write '
+	assert_success
+	assert_line "$sysv"
+	refute_line --partial 'memfd'
+}
+
 check_args() {
 	local sh=$1
 	run comp "$sh" 'shmtool ftok key'
@@ -331,6 +381,10 @@ check_args() {
 	check_new_commands bash
 }
 
+@test "bash: memfd ids for stat and cat, not rm" {
+	check_memfd bash
+}
+
 @test "zsh: command names, global options, help COMMAND" {
 	check_commands zsh
 }
@@ -356,6 +410,10 @@ check_args() {
 
 @test "zsh: create, cat, write and rm" {
 	check_new_commands zsh
+}
+
+@test "zsh: memfd ids for stat and cat, not rm" {
+	check_memfd zsh
 }
 
 @test "zsh: the script loads and its helpers work without a terminal too" {
@@ -393,4 +451,8 @@ check_args() {
 
 @test "fish: create, cat, write and rm" {
 	check_new_commands fish
+}
+
+@test "fish: memfd ids for stat and cat, not rm" {
+	check_memfd fish
 }

@@ -70,7 +70,21 @@ mkseg() {
 	ns "$HELPERS/mkseg" "$@"
 }
 
-# Starts a helper that attaches shmid ID and stays; waits until it has attached.
+# Starts HELPER ARGS... in the namespace with a READY-FILE last; waits until it is ready.
+start_helper() {
+	local ready="$BATS_TEST_TMPDIR/ready-$RANDOM$RANDOM"
+	ns "$HELPERS/$1" "${@:2}" "$ready" 3>&- &
+	BG_PIDS+=($!)
+	local i
+	for i in $(seq 500); do
+		[ -e "$ready" ] && return 0
+		sleep 0.01
+	done
+	echo "$1 did not come up" >&2
+	return 1
+}
+
+# A helper attached to shmid ID (read-write, or ro) that stays until killed.
 attach() {
 	local id=$1 mode=${2:-rw} ready
 	ready="$BATS_TEST_TMPDIR/attach-$id-$RANDOM"
@@ -83,6 +97,11 @@ attach() {
 	done
 	echo "attach $id did not come up" >&2
 	return 1
+}
+
+# The pid, inside the namespace, of the newest process named NAME.
+ns_pid_of() {
+	ns pgrep -n -x "$1"
 }
 
 # Ends every attach helper (inside the namespace, where they live).

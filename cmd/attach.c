@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shmtool attach: hold a segment attached (or an object mapped) until a signal,
+ * so a learner can watch nattch, lpid and dest change from another shell.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "select.h"
+
+enum { OPT_READ_ONLY = 1 };
+
+static struct poptOption attach_options[] = {
+	{ "read-only", 'r', POPT_ARG_NONE, NULL, OPT_READ_ONLY, "attach read-only (SHM_RDONLY)",
+	  NULL },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+static int hold(struct shm_ctx *ctx, const char *arg, bool read_only)
+{
+	struct shm_seg seg = { 0 };
+	struct shm_map map = { 0 };
+	int status = select_one("attach", ctx, arg, &seg);
+	if (status)
+		goto done;
+	/* Blocked before attaching, taken by sigwait: the detach always runs. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int r = shm_map_open(ctx, &seg, !read_only, &map);
+	if (r < 0) {
+		cmd_error("attach", arg, r);
+		status = EXIT_FAIL;
+		goto done;
+	}
+	printf("attached %s at %p-%p (%s), pid %d; Ctrl-C or kill detaches\n", arg,
+	       (void *)map.addr, (void *)(map.addr + map.len), read_only ? "r-" : "rw",
+	       (int)getpid());
+	fflush(stdout);
+	int sig;
+	sigwait(&set, &sig);
+	shm_map_close(&map);
+	printf("detached %s\n", arg);
+done:
+	shm_map_close(&map);
+	shm_seg_clear(&seg);
+	return status;
+}
+
+static int attach_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	bool read_only = false;
+	int status = EXIT_OK, val;
+	poptContext pc = cmd_popt("attach", argc, argv, attach_options, "[OPTION...] SEGMENT");
+	while ((val = cmd_next_opt(pc, "attach")) > 0)
+		read_only |= val == OPT_READ_ONLY;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	const char **args = poptGetArgs(pc);
+	if (!args || !args[0] || args[1]) {
+		cmd_errorf("attach", NULL, "expects one SEGMENT (usage: shmtool attach [-r] SEGMENT)");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	status = hold(ctx, args[0], read_only);
+done:
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_attach = {
+	.name = "attach",
+	.summary = "hold a segment attached until interrupted",
+	.run = attach_run,
+};
