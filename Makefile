@@ -16,7 +16,9 @@ BATS ?= bats
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) \
-	-DSHMTOOL_VERSION='"$(VERSION)"' -DSHMTOOL_BUILD='"$(BUILD_DESC)"'
+	-DSHMTOOL_VERSION='"$(VERSION)"' -DSHMTOOL_BUILD='"$(BUILD_DESC)"' \
+	-DPOPT_VERSION_TEXT='"$(POPT_VERSION)"'
+POPT_VERSION := $(shell pkg-config --modversion popt 2>/dev/null || echo unknown)
 LDLIBS += -lpopt
 
 # SANITIZE=1: AddressSanitizer + UBSan, in a build tree of its own.
@@ -26,7 +28,7 @@ BUILD = build/$(notdir $(CC))-san
 else
 BUILD = build/$(notdir $(CC))
 endif
-BUILD_DESC = ($(notdir $(CC))$(if $(SAN_FLAGS), asan+ubsan))
+BUILD_DESC = $(notdir $(CC))$(if $(SAN_FLAGS), asan+ubsan)
 
 LIB_SRC = $(wildcard lib/*.c)
 CMD_SRC = $(wildcard cmd/*.c)
@@ -77,13 +79,21 @@ deps:
 	./.ci/deps
 
 install: shmtool man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 shmtool $(DESTDIR)$(BINDIR)/shmtool
 	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
+	$(if $(filter %.7,$(MAN)),install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/)
+	install -m 0644 completions/shmtool.bash $(DESTDIR)$(BASHCOMPDIR)/shmtool
+	install -m 0644 completions/_shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool
+	install -m 0644 completions/shmtool.fish $(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/shmtool
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN))))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN))))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool \
+		$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
 
 clean:
 	rm -rf build shmtool $(MAN)

@@ -13,7 +13,20 @@
 #define SHMTOOL_VERSION "unknown"
 #endif
 #ifndef SHMTOOL_BUILD
-#define SHMTOOL_BUILD ""
+#define SHMTOOL_BUILD "cc"
+#endif
+#ifndef POPT_VERSION_TEXT
+#define POPT_VERSION_TEXT "1.x"
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
 #endif
 
 static const struct shm_cmd *const commands[] = {
@@ -28,6 +41,7 @@ static const struct shm_cmd *const commands[] = {
 	&shm_cmd_usage,
 	&shm_cmd_limits,
 	&shm_cmd_pages,
+	&shm_cmd_metrics,
 	NULL,
 };
 
@@ -180,8 +194,10 @@ int main(int argc, const char **argv)
 		goto done;
 	}
 	if (show_version) {
-		printf("shmtool %s%s%s\n", SHMTOOL_VERSION, SHMTOOL_BUILD[0] ? " " : "",
-		       SHMTOOL_BUILD);
+		/* The build: what a bug report needs to reproduce it. */
+		printf("shmtool %s\nbuilt with %s (%s), popt %s, %s\n", SHMTOOL_VERSION,
+		       SHMTOOL_BUILD, __VERSION__, POPT_VERSION_TEXT,
+		       SANITIZED ? "AddressSanitizer+UBSan" : "no sanitizers");
 		goto done;
 	}
 	const char **rest = poptGetArgs(pc);

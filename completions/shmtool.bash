@@ -36,6 +36,7 @@ ftok    file,-              --explain -h --help
 usage   -                   -J --json -b --bytes -h --help
 limits  -                   -J --json -b --bytes --explain -h --help
 pages   segment+memfd       -w= --width= -J --json -h --help
+metrics -                   --min-size= -o=file --output=file -h --help
 help    command
 '
 

@@ -207,6 +207,13 @@ complete -c shmtool -n $c -s w -l width -x -d 'pages per line (default 64)'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
+# metrics
+complete -c shmtool -n __fish_use_subcommand -a metrics -d "Prometheus metrics for node_exporter's textfile collector"
+set c '__fish_shmtool_using metrics'
+complete -c shmtool -n $c -l min-size -x -d 'a gauge per object of at least SIZE bytes (default 1M)'
+complete -c shmtool -n $c -s o -l output -r -F -d 'write to FILE atomically (temp file + rename)'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
 # help COMMAND
 complete -c shmtool -n __fish_use_subcommand -a help -d "show a command's manual page"
 complete -c shmtool -n '__fish_seen_subcommand_from help; and test (__fish_shmtool_nargs) -eq 0' -a '(complete -C "shmtool " | string match -v -- "-*")'

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * shmtool metrics: the Prometheus text exposition format (0.0.4), for
+ * node_exporter's textfile collector: totals by kind, limits and their use,
+ * leaks (orphaned, dest), and a gauge per segment of at least --min-size.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "out.h"
+#include "select.h"
+
+enum { OPT_GAUGE_MIN = 1, OPT_OUTPUT };
+enum { SYSV, POSIX, MEMFD, KINDS };
+
+static const char *const kind_names[KINDS] = { "sysv", "posix", "memfd" };
+
+struct totals {
+	uint64_t objects[KINDS], size[KINDS], resident[KINDS], orphaned[KINDS];
+	uint64_t swap, dest;
+};
+
+static void head(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* A label value as the format wants it: \\, \" and \n escaped, nothing else. */
+static void label(FILE *f, const char *name, const char *value, bool first)
+{
+	fprintf(f, "%s%s=\"", first ? "" : ",", name);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\' || *p == '"')
+			fputc('\\', f);
+		if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static void by_kind(FILE *f, const char *name, const char *help, const uint64_t *v, int kinds)
+{
+	head(f, name, help);
+	for (int k = 0; k < kinds; k++)
+		fprintf(f, "%s{type=\"%s\"} %llu\n", name, kind_names[k], (unsigned long long)v[k]);
+}
+
+static void single(FILE *f, const char *name, const char *help, uint64_t v)
+{
+	head(f, name, help);
+	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static int kind_index(const struct shm_seg *seg)
+{
+	return seg->kind == SHM_KIND_SYSV ? SYSV : seg->kind == SHM_KIND_POSIX ? POSIX : MEMFD;
+}
+
+static void sum(struct shm_ctx *ctx, const struct shm_list *list, struct totals *t)
+{
+	memset(t, 0, sizeof(*t));
+	shm_list_foreach(seg, list) {
+		int k = kind_index(seg);
+		t->objects[k]++;
+		t->size[k] += seg->size;
+		t->resident[k] += k == SYSV ? seg->rss : seg->alloc;
+		t->orphaned[k] += shm_seg_orphaned(ctx, seg);
+		if (k == SYSV) {
+			t->swap += seg->swap;
+			t->dest += (seg->mode & SHM_MODE_DEST) != 0;
+		}
+	}
+}
+
+/* {type="sysv",id="3",key="0x0000abcd",owner="root"} */
+static void seg_labels(struct shm_ctx *ctx, FILE *f, const struct shm_seg *seg)
+{
+	char buf[64];
+	struct cell c;
+	fputc('{', f);
+	label(f, "type", kind_names[kind_index(seg)], true);
+	column_get(ctx, column_find("ID"), seg, false, &c);
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c.u);
+	label(f, "id", c.type == CELL_STR ? c.s : buf, false);
+	snprintf(buf, sizeof(buf), "0x%08x", (unsigned)seg->key);
+	label(f, "key", seg->fields & SHM_F_KEY ? buf : "", false);
+	column_get(ctx, column_find("OWNER"), seg, false, &c);
+	label(f, "owner", c.s, false);
+	fputc('}', f);
+}
+
+static uint64_t seg_value(struct shm_ctx *ctx, const struct shm_seg *seg, int metric)
+{
+	if (metric == 0)
+		return seg->size;
+	if (metric == 1)
+		return seg->kind == SHM_KIND_SYSV ? seg->rss : seg->alloc;
+	struct cell c;
+	column_get(ctx, column_find("NATTCH"), seg, false, &c);
+	return c.type == CELL_U64 ? c.u : 0;
+}
+
+static void per_segment(struct shm_ctx *ctx, FILE *f, const struct shm_list *list, uint64_t min)
+{
+	static const char *const names[] = { "shmtool_segment_size_bytes",
+					     "shmtool_segment_resident_bytes",
+					     "shmtool_segment_attached" };
+	static const char *const helps[] = {
+		"Size of each object of at least --min-size bytes.",
+		"Resident bytes of each such object (System V rss; POSIX and memfd allocated).",
+		"Attaches (System V), or processes mapping (POSIX) or holding (memfd) it.",
+	};
+	for (int m = 0; m < 3; m++) {
+		head(f, names[m], helps[m]);
+		shm_list_foreach(seg, list) {
+			if (seg->size < min)
+				continue;
+			fputs(names[m], f);
+			seg_labels(ctx, f, seg);
+			fprintf(f, " %llu\n", (unsigned long long)seg_value(ctx, seg, m));
+		}
+	}
+}
+
+static void limits(FILE *f, const struct shm_limits *l)
+{
+	single(f, "shmtool_limit_segments", "SHMMNI: how many System V segments may exist.",
+	       l->shmmni);
+	single(f, "shmtool_used_segments", "System V segments that exist (SHM_INFO used_ids).",
+	       l->used_ids);
+	single(f, "shmtool_limit_pages", "SHMALL: pages all System V segments may take.",
+	       l->shmall);
+	single(f, "shmtool_used_pages", "Pages System V segments take (SHM_INFO shm_tot).",
+	       l->used_pages);
+	single(f, "shmtool_limit_segment_max_bytes", "SHMMAX: the largest segment allowed.",
+	       l->shmmax);
+	single(f, "shmtool_limit_segment_min_bytes", "SHMMIN: the smallest segment allowed.",
+	       l->shmmin);
+	if (l->has_shm_dir) {
+		single(f, "shmtool_devshm_size_bytes", "Size of the /dev/shm tmpfs.",
+		       l->shm_dir_size);
+		single(f, "shmtool_devshm_used_bytes", "Bytes used in the /dev/shm tmpfs.",
+		       l->shm_dir_used);
+	}
+}
+
+static int write_metrics(struct shm_ctx *ctx, FILE *f, const struct shm_list *list, uint64_t min)
+{
+	struct totals t;
+	struct shm_limits l;
+	uint64_t shmem = 0;
+	int r = shm_limits_read(ctx, &l);
+	if (r < 0) {
+		cmd_error_sys("metrics", "/proc/sys/kernel/shm*", r);
+		return EXIT_FAIL;
+	}
+	sum(ctx, list, &t);
+	by_kind(f, "shmtool_objects", "Shared memory objects, by type.", t.objects, KINDS);
+	by_kind(f, "shmtool_size_bytes", "Sum of the objects' sizes, by type.", t.size, KINDS);
+	by_kind(f, "shmtool_resident_bytes",
+		"Resident bytes: System V rss; POSIX and memfd bytes allocated in the tmpfs.",
+		t.resident, KINDS);
+	single(f, "shmtool_swap_bytes", "Swapped-out bytes of System V segments.", t.swap);
+	by_kind(f, "shmtool_orphaned_objects",
+		"Objects nobody holds: System V unattached with the creator gone, POSIX unmapped "
+		"and not open.", t.orphaned, 2);
+	single(f, "shmtool_dest_segments",
+	       "System V segments removed while attached, waiting for the last detach.", t.dest);
+	if (shm_meminfo_shmem(ctx, &shmem) == 0)
+		single(f, "shmtool_shmem_bytes", "The kernel's Shmem from /proc/meminfo.", shmem);
+	limits(f, &l);
+	per_segment(ctx, f, list, min);
+	return EXIT_OK;
+}
+
+/* The textfile collector must never read half a file: write a temp file, then rename. */
+static int write_atomically(struct shm_ctx *ctx, const char *path, const struct shm_list *list,
+			    uint64_t min)
+{
+	char *copy = strdup(path), tmp[PATH_MAX];
+	if (!copy)
+		return EXIT_FAIL;
+	snprintf(tmp, sizeof(tmp), "%s/.%s.XXXXXX", dirname(copy), basename((char *)path));
+	free(copy);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		cmd_error_sys("metrics", path, -errno);
+		return EXIT_FAIL;
+	}
+	FILE *f = fdopen(fd, "w");
+	int status = f ? write_metrics(ctx, f, list, min) : EXIT_FAIL;
+	if (status == EXIT_OK && (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		status = EXIT_FAIL;
+	if (f ? fclose(f) != 0 : close(fd) != 0)
+		status = EXIT_FAIL;
+	if (status == EXIT_OK && rename(tmp, path) < 0)
+		status = EXIT_FAIL;
+	if (status != EXIT_OK) {
+		cmd_error_sys("metrics", path, -(errno ? errno : EIO));
+		unlink(tmp);
+	}
+	return status;
+}
+
+static struct poptOption metrics_options[] = {
+	{ "min-size", 0, POPT_ARG_STRING, NULL, OPT_GAUGE_MIN,
+	  "a gauge per object of at least SIZE bytes (default 1M)", "SIZE" },
+	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
+	  "write to FILE atomically (temp file + rename)", "FILE" },
+	CMD_HELP_OPTION,
+	POPT_TABLEEND,
+};
+
+static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
+{
+	uint64_t min = 1u << 20;
+	char *arg = NULL, *output = NULL;
+	int status = EXIT_OK, val;
+	struct shm_list list;
+	shm_list_init(&list);
+	poptContext pc = cmd_popt("metrics", argc, argv, metrics_options, "[OPTION...]");
+	while (status == EXIT_OK && (val = cmd_next_opt(pc, "metrics")) > 0) {
+		if (val == OPT_OUTPUT) {
+			cmd_take_arg(pc, &output);
+		} else if (val == OPT_GAUGE_MIN) {
+			cmd_take_arg(pc, &arg);
+			status = cmd_parse_size("metrics", "--min-size", arg, &min);
+		}
+	}
+	if (status != EXIT_OK)
+		goto done;
+	if (val < 0) {
+		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		goto done;
+	}
+	if (poptPeekArg(pc)) {
+		cmd_errorf("metrics", poptPeekArg(pc), "unexpected argument");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	struct selection sel = { .memfd = true };
+	status = select_list("metrics", ctx, &sel, &list);
+	int st = output ? write_atomically(ctx, output, &list, min)
+			: write_metrics(ctx, stdout, &list, min);
+	if (st != EXIT_OK)
+		status = st;
+done:
+	shm_list_free(&list);
+	free(arg);
+	free(output);
+	poptFreeContext(pc);
+	return status;
+}
+
+const struct shm_cmd shm_cmd_metrics = {
+	.name = "metrics",
+	.summary = "Prometheus metrics for node_exporter's textfile collector",
+	.run = metrics_run,
+};
