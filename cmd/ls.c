@@ -118,6 +118,16 @@ static void print_columns_help(void)
 	printf("Default: %s\n", LS_DEFAULT_COLUMNS);
 }
 
+/* rss and swap cost a /proc read; only RSS and SWAP need them. */
+static bool needs_usage(const struct column **cols, size_t n, const char *sort)
+{
+	const struct column *rss = column_find("RSS"), *swap = column_find("SWAP");
+	for (size_t i = 0; i < n; i++)
+		if (cols[i] == rss || cols[i] == swap)
+			return true;
+	return sort && (column_find(sort) == rss || column_find(sort) == swap);
+}
+
 static int sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_list *list)
 {
 	if (o->sort) {
@@ -196,6 +206,7 @@ static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	o.sel.need_usage = needs_usage(cols, ncols, o.sort);
 	status = select_list("ls", ctx, &o.sel, &list);
 	int st = sort_list(ctx, &o, &list);
 	if (st == 0)

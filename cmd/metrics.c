@@ -245,7 +245,7 @@ static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	struct selection sel = { .memfd = true };
+	struct selection sel = { .memfd = true, .need_usage = true };
 	status = select_list("metrics", ctx, &sel, &list);
 	int st = output ? write_atomically(ctx, output, &list, min)
 			: write_metrics(ctx, stdout, &list, min);

@@ -85,7 +85,7 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 	if (all || sel->sysv) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/sysvipc/shm", shm_ctx_proc_root(ctx));
-		int r = shm_sysv_list(ctx, out);
+		int r = shm_sysv_list(ctx, sel->need_usage, out);
 		if (r < 0) {
 			if (r <= -SHM_E_SYNTAX)
 				cmd_error(cmd, path, r);

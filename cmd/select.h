@@ -20,6 +20,7 @@ enum {
 struct selection {
 	bool sysv, posix, sem, memfd;
 	bool filtered; /* any FILTER given */
+	bool need_usage; /* rss and swap of System V segments are wanted */
 	struct shm_filter filter;
 };
 

@@ -155,7 +155,7 @@ static int usage_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	struct selection sel = { .memfd = true };
+	struct selection sel = { .memfd = true, .need_usage = true };
 	status = select_list("usage", ctx, &sel, &list);
 	struct usage_row rows[5];
 	size_t n = fill_rows(ctx, &list, rows, &status);

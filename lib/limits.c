@@ -26,7 +26,7 @@ static void largest_segment(struct shm_ctx *ctx, struct shm_limits *out)
 {
 	struct shm_list list;
 	shm_list_init(&list);
-	if (shm_sysv_list(ctx, &list) == 0)
+	if (shm_sysv_list(ctx, false, &list) == 0)
 		shm_list_foreach(seg, &list)
 			if (seg->size > out->largest)
 				out->largest = seg->size;

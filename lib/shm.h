@@ -112,7 +112,8 @@ int64_t shm_ctx_now(struct shm_ctx *ctx);
 /* System V */
 int shm_sysv_parse(const char *buf, size_t len, struct shm_list *list);
 int shm_sysv_parse_file(FILE *f, struct shm_list *list);
-int shm_sysv_list(struct shm_ctx *ctx, struct shm_list *list);
+/* Every segment; rss and swap (which only /proc has) when @need_usage. */
+int shm_sysv_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list);
 int shm_sysv_stat(struct shm_ctx *ctx, int id, struct shm_seg *out);
 int shm_sysv_stat_key(struct shm_ctx *ctx, int32_t key, struct shm_seg *out);
 /* Fill rss/swap of @seg from /proc, reading only as far as its line. */

@@ -124,35 +124,51 @@ int shm_parse_duration(const char *text, uint64_t *seconds)
 	return r;
 }
 
+/* Decimal digits of @v at @p; returns the end. */
+static char *put_digits(char *p, uint64_t v)
+{
+	char tmp[24];
+	int n = 0;
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
 char *shm_format_size(uint64_t bytes, char buf[static 16])
 {
 	static const char units[] = "BKMGTPE";
-	if (bytes < 1024) {
-		snprintf(buf, 16, "%uB", (unsigned)bytes);
-		return buf;
-	}
 	int exp = 0;
-	uint64_t whole = bytes;
-	while (whole >= 1024 && exp < 6) {
-		whole >>= 10;
-		exp++;
+	uint64_t whole = bytes, tenths = 0;
+	if (bytes >= 1024) {
+		while (whole >= 1024 && exp < 6) {
+			whole >>= 10;
+			exp++;
+		}
+		/* One decimal, rounded, dropped when it is zero: 4K, 1.5M. */
+		uint64_t unit = 1ull << (10 * exp);
+		uint64_t rem = bytes - whole * unit;
+		tenths = (uint64_t)(((unsigned __int128)rem * 10 + unit / 2) / unit);
+		if (tenths >= 10) {
+			whole++;
+			tenths = 0;
+		}
+		if (whole >= 1024 && exp < 6) {
+			whole = 1;
+			tenths = 0;
+			exp++;
+		}
 	}
-	/* One decimal, rounded, dropped when it is zero: 4K, 1.5M. */
-	uint64_t unit = 1ull << (10 * exp);
-	uint64_t rem = bytes - whole * unit;
-	uint64_t tenths = (uint64_t)(((unsigned __int128)rem * 10 + unit / 2) / unit);
-	if (tenths >= 10) {
-		whole++;
-		tenths = 0;
+	/* By hand, not snprintf: ls formats one per row, and it shows. */
+	char *p = put_digits(buf, whole);
+	if (tenths) {
+		*p++ = '.';
+		*p++ = (char)('0' + tenths);
 	}
-	if (whole >= 1024 && exp < 6) {
-		whole = 1;
-		tenths = 0;
-		exp++;
-	}
-	if (tenths)
-		snprintf(buf, 16, "%u.%u%c", (unsigned)whole, (unsigned)tenths, units[exp]);
-	else
-		snprintf(buf, 16, "%u%c", (unsigned)whole, units[exp]);
+	*p++ = units[exp];
+	*p = '\0';
 	return buf;
 }
