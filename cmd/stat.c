@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cmd.h"
-#include "explain.h"
+#include "explanations.h"
 #include "out.h"
 
 enum { OPT_JSON = 1, OPT_EXPLAIN };

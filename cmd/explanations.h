@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-#ifndef SHMTOOL_EXPLAIN_H
-#define SHMTOOL_EXPLAIN_H
+#ifndef SHMTOOL_EXPLANATIONS_H
+#define SHMTOOL_EXPLANATIONS_H
 
 #include <stdbool.h>
 

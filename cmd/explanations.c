@@ -2,7 +2,7 @@
 /* --explain: one exact line per field, saying what it means and where it comes from. */
 #include <string.h>
 
-#include "explain.h"
+#include "explanations.h"
 
 struct explanation {
 	const char *label;
