@@ -43,25 +43,32 @@ all: shmtool man
 shmtool: $(BIN) FORCE
 	@cmp -s $(BIN) $@ || cp $(BIN) $@
 
+# Quiet by default; V=1 shows the commands.
+ifneq ($(V),1)
+Q = @
+QUIET_CC = @echo '  CC      $@';
+QUIET_LINK = @echo '  LINK    $@';
+endif
+
 $(BIN): $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(QUIET_LINK)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/helpers/%: test/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
+	$(QUIET_CC)$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
 
 man: $(MAN)
 
 # Every page ends with the shared trailer (scdoc has no include).
 %.1: %.1.scd man/trailer.scd
-	cat $< man/trailer.scd | $(SCDOC) > $@
+	$(Q)cat $< man/trailer.scd | $(SCDOC) > $@
 
 %.7: %.7.scd man/trailer.scd
-	cat $< man/trailer.scd | $(SCDOC) > $@
+	$(Q)cat $< man/trailer.scd | $(SCDOC) > $@
 
 helpers: $(HELPERS)
 

@@ -17,9 +17,9 @@ static int open_in_dir(struct shm_ctx *ctx, const char *name, int flags, mode_t 
 	int r = shm_posix_check_name(name);
 	if (r < 0)
 		return r;
-	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = shm_dir_open(ctx);
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	/* O_NOFOLLOW: a planted symlink is never followed; O_NONBLOCK: a FIFO never blocks. */
 	int fd = openat(dfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, mode);
 	r = fd < 0 ? -errno : fd;
@@ -236,19 +236,12 @@ int shm_sysv_remove(int id)
 
 int shm_posix_remove(struct shm_ctx *ctx, const char *name)
 {
-	int r = shm_posix_check_name(name);
-	if (r < 0)
-		return r;
-	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
-	/* unlinkat removes a symlink itself, never its target; refuse even that. */
+	/* unlinkat would remove a symlink itself, never its target; refuse even that. */
 	struct stat st;
-	r = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
-	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -SHM_E_NOT_SHM;
-	if (r == 0 && unlinkat(dfd, name, 0) < 0)
-		r = -errno;
+	int dfd = shm_posix_at(ctx, name, &st);
+	if (dfd < 0)
+		return dfd;
+	int r = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	close(dfd);
 	return r;
 }

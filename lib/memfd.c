@@ -11,18 +11,8 @@
 
 static void from_stat(const struct stat *st, struct shm_seg *seg)
 {
-	seg->kind = SHM_KIND_MEMFD;
-	seg->fields = SHM_F_ATIME | SHM_F_CTIME | SHM_F_MTIME | SHM_F_ALLOC | SHM_F_NATTCH;
-	seg->mode = st->st_mode & 07777;
-	seg->uid = st->st_uid;
-	seg->gid = st->st_gid;
-	seg->size = (uint64_t)st->st_size;
-	seg->alloc = (uint64_t)st->st_blocks * 512;
-	seg->atime = st->st_atime;
-	seg->ctime = st->st_ctime;
-	seg->mtime = st->st_mtime;
-	seg->dev = st->st_dev;
-	seg->ino = st->st_ino;
+	shm_seg_from_stat(seg, SHM_KIND_MEMFD, st);
+	seg->fields |= SHM_F_NATTCH;
 }
 
 /* Through the holder's fd, or (mapped only) its /proc/PID/map_files entry. */
@@ -123,9 +113,7 @@ int shm_memfd_stat(struct shm_ctx *ctx, pid_t pid, int fd, struct shm_seg *out)
 	struct stat st;
 	if (stat(path, &st) < 0)
 		return -errno;
-	memset(out, 0, sizeof(*out));
-	from_stat(&st, out);
-	out->fields &= ~(unsigned)SHM_F_NATTCH;
+	shm_seg_from_stat(out, SHM_KIND_MEMFD, &st);
 	out->holder_pid = pid;
 	out->holder_fd = fd;
 	size_t len = (size_t)n - 7;

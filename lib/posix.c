@@ -24,10 +24,10 @@ static bool is_sem(const char *name)
 	return !strncmp(name, "sem.", 4);
 }
 
-static int from_stat(const char *name, const struct stat *st, struct shm_seg *seg)
+void shm_seg_from_stat(struct shm_seg *seg, enum shm_kind kind, const struct stat *st)
 {
 	memset(seg, 0, sizeof(*seg));
-	seg->kind = is_sem(name) ? SHM_KIND_SEM : SHM_KIND_POSIX;
+	seg->kind = kind;
 	seg->fields = SHM_F_ATIME | SHM_F_CTIME | SHM_F_MTIME | SHM_F_ALLOC;
 	seg->mode = st->st_mode & 07777;
 	seg->uid = st->st_uid;
@@ -39,8 +39,37 @@ static int from_stat(const char *name, const struct stat *st, struct shm_seg *se
 	seg->mtime = st->st_mtime;
 	seg->dev = st->st_dev;
 	seg->ino = st->st_ino;
+}
+
+static int from_stat(const char *name, const struct stat *st, struct shm_seg *seg)
+{
+	shm_seg_from_stat(seg, is_sem(name) ? SHM_KIND_SEM : SHM_KIND_POSIX, st);
 	seg->name = strdup(name);
 	return seg->name ? 0 : -ENOMEM;
+}
+
+int shm_dir_open(struct shm_ctx *ctx)
+{
+	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return dfd < 0 ? -errno : dfd;
+}
+
+int shm_posix_at(struct shm_ctx *ctx, const char *name, struct stat *st)
+{
+	int r = shm_posix_check_name(name);
+	if (r < 0)
+		return r;
+	int dfd = shm_dir_open(ctx);
+	if (dfd < 0)
+		return dfd;
+	r = fstatat(dfd, name, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISREG(st->st_mode))
+		r = -SHM_E_NOT_SHM;
+	if (r < 0) {
+		close(dfd);
+		return r;
+	}
+	return dfd;
 }
 
 static int by_name(const void *a, const void *b)
@@ -51,9 +80,9 @@ static int by_name(const void *a, const void *b)
 
 int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list)
 {
-	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int dfd = shm_dir_open(ctx);
 	if (dfd < 0)
-		return -errno;
+		return dfd;
 	DIR *dir = fdopendir(dfd);
 	if (!dir) {
 		int r = -errno;
@@ -90,18 +119,10 @@ int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list)
 
 int shm_posix_stat(struct shm_ctx *ctx, const char *name, struct shm_seg *out)
 {
-	int r = shm_posix_check_name(name);
-	if (r < 0)
-		return r;
-	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return -errno;
 	struct stat st;
-	r = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	int dfd = shm_posix_at(ctx, name, &st);
+	if (dfd < 0)
+		return dfd;
 	close(dfd);
-	if (r < 0)
-		return r;
-	if (!S_ISREG(st.st_mode))
-		return -SHM_E_NOT_SHM;
 	return from_stat(name, &st, out);
 }
