@@ -5,6 +5,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -39,9 +40,17 @@ static int hold(struct shm_ctx *ctx, const char *arg, bool read_only)
 		status = EXIT_FAIL;
 		goto done;
 	}
-	printf("attached %s at %p-%p (%s), pid %d; Ctrl-C or kill detaches\n", arg,
-	       (void *)map.addr, (void *)(map.addr + map.len), read_only ? "r-" : "rw",
-	       (int)getpid());
+	/* A mapper, as the learner expects: not also a holder of an open fd. */
+	shm_map_release_fd(&map);
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = (uintptr_t)map.addr, end = start + ((map.len + page - 1) & ~(page - 1));
+	if (map.addr)
+		printf("attached %s at %#lx-%#lx (%s), pid %d; Ctrl-C or kill detaches\n", arg,
+		       (unsigned long)start, (unsigned long)end, read_only ? "r-" : "rw",
+		       (int)getpid());
+	else
+		printf("attached %s: empty, nothing mapped (%s), pid %d; Ctrl-C or kill detaches\n",
+		       arg, read_only ? "r-" : "rw", (int)getpid());
 	fflush(stdout);
 	int sig;
 	sigwait(&set, &sig);

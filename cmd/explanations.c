@@ -48,7 +48,7 @@ static const struct explanation explanations[] = {
 	{ "mtime", NULL, "the last write of its data (st_mtime)" },
 	{ "ctime", "made, or last changed by shmctl(IPC_SET) (shm_ctime)",
 	  "the last change of data or attributes (st_ctime)" },
-	{ "attached", "processes attached now: lines of /proc/PID/maps with path /SYSV… and "
+	{ "attached", "processes attached now: lines of /proc/PID/maps with path /SYSV... and "
 	  "inode = shmid, in this IPC namespace", NULL },
 	{ "mapped", NULL, "processes mapping it: lines of /proc/PID/maps with its device and "
 	  "inode, (deleted) ones too" },

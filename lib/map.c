@@ -137,6 +137,13 @@ int shm_map_fd(struct shm_map *map, int *fd)
 	return 0;
 }
 
+void shm_map_release_fd(struct shm_map *map)
+{
+	if (map->fd >= 0)
+		close(map->fd);
+	map->fd = -1;
+}
+
 void shm_map_close(struct shm_map *map)
 {
 	if (map->fd >= 0)

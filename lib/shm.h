@@ -159,6 +159,8 @@ void shm_map_close(struct shm_map *map);
  * (which needs CAP_SYS_ADMIN). Owned by @map.
  */
 int shm_map_fd(struct shm_map *map, int *fd);
+/* Closes the file behind the mapping, which stays: a process that only maps it. */
+void shm_map_release_fd(struct shm_map *map);
 /*
  * Which pages of the object are in RAM, by mincore(2) on the mapping: one byte
  * per page of @page_size (a huge page size for hugetlb segments), bit 0 set
