@@ -75,7 +75,8 @@ static int attach_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	const char **args = poptGetArgs(pc);
 	if (!args || !args[0] || args[1]) {
-		cmd_errorf("attach", NULL, "expects one SEGMENT (usage: shmtool attach [-r] SEGMENT)");
+		cmd_errorf("attach", args && args[0] ? args[1] : NULL, "%sexpects one SEGMENT (usage: shmtool attach [-r] SEGMENT)",
+			   args && args[0] ? "unexpected argument: " : "");
 		status = EXIT_USAGE;
 		goto done;
 	}

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "hexdump.h"
@@ -25,34 +26,7 @@ static struct poptOption cat_options[] = {
 	POPT_TABLEEND,
 };
 
-/*
- * sendfile(2) from the object's file moves the bytes without a copy through
- * this process or a page fault per page: twice as fast as writing from the
- * mapping into a pipe. Where there is no such file, the mapping is written.
- */
-static int send_bytes(struct shm_map *map, uint64_t offset, uint64_t length)
-{
-	int fd;
-	off_t pos = (off_t)offset;
-	uint64_t left = length;
-	if (shm_map_fd(map, &fd) == 0) {
-		while (left) {
-			size_t chunk = left > (1u << 30) ? (1u << 30) : (size_t)left;
-			ssize_t n = sendfile(STDOUT_FILENO, fd, &pos, chunk);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				if (n < 0 && errno != EINVAL && errno != ENOSYS)
-					return -errno;
-				break; /* stdout does not take sendfile: write the rest */
-			}
-			left -= (uint64_t)n;
-		}
-	}
-	if (!left)
-		return 0;
-	return write_all(STDOUT_FILENO, map->addr + (length - left) + offset, (size_t)left);
-}
+enum { CHUNK = 1 << 20 };
 
 static int emit_stdout(const char *buf, size_t len, void *arg)
 {
@@ -76,38 +50,111 @@ static int check_range(const char *arg, struct cat_opts *o, uint64_t size)
 			   (unsigned long long)size);
 		return EXIT_FAIL;
 	}
-	if (!o->has_length)
-		o->length = size - o->offset;
 	return 0;
+}
+
+/* Bytes from @fd by pread: a file that shrinks meanwhile ends early, and says so. */
+static int read_file(int fd, uint64_t offset, uint64_t length, struct hexdump *hex)
+{
+	uint8_t *buf = malloc(CHUNK);
+	int r = buf ? 0 : -ENOMEM;
+	for (uint64_t done = 0; r == 0 && done < length;) {
+		size_t want = length - done < CHUNK ? (size_t)(length - done) : CHUNK;
+		ssize_t n = pread(fd, buf, want, (off_t)(offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -SHM_E_CHANGED;
+			break;
+		}
+		/* hexdump lines must not straddle pieces: keep whole lines until the end */
+		if (hex && (size_t)n != want && n > 16)
+			n -= n % 16;
+		r = hex ? hexdump_feed(hex, buf, (size_t)n) : write_all(STDOUT_FILENO, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	free(buf);
+	return r;
+}
+
+/*
+ * sendfile(2) from the object's file moves the bytes without a copy through
+ * this process: twice as fast as writing a mapping into a pipe. For System V
+ * the file is the attachment's /proc/self/map_files entry (CAP_SYS_ADMIN);
+ * without it, or where stdout refuses sendfile, the bytes go by read or mapping.
+ */
+static int send_bytes(struct shm_map *map, int fd, uint64_t offset, uint64_t length)
+{
+	off_t pos = (off_t)offset;
+	uint64_t left = length;
+	if (fd >= 0 || shm_map_fd(map, &fd) == 0) {
+		while (left) {
+			size_t chunk = left > (1u << 30) ? (1u << 30) : (size_t)left;
+			ssize_t n = sendfile(STDOUT_FILENO, fd, &pos, chunk);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n == 0)
+				return -SHM_E_CHANGED; /* the file ended before the range did */
+			if (n < 0) {
+				if (errno != EINVAL && errno != ENOSYS)
+					return -errno;
+				break; /* stdout does not take sendfile */
+			}
+			left -= (uint64_t)n;
+		}
+	}
+	if (!left)
+		return 0;
+	offset += length - left;
+	if (map->addr) /* System V: a segment never shrinks */
+		return write_all(STDOUT_FILENO, map->addr + offset, (size_t)left);
+	return read_file(fd, offset, left, NULL);
+}
+
+static int dump(struct shm_map *map, int fd, struct cat_opts *o)
+{
+	if (!o->hex)
+		return send_bytes(map, fd, o->offset, o->length);
+	struct hexdump *h = malloc(sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	hexdump_init(h, o->offset, emit_stdout, NULL);
+	int r = map->addr ? hexdump_feed(h, map->addr + o->offset, (size_t)o->length)
+			  : read_file(fd, o->offset, o->length, h);
+	if (r == 0)
+		r = hexdump_end(h, !o->has_length && o->offset > 0);
+	free(h);
+	return r;
 }
 
 static int cat(struct shm_ctx *ctx, const char *arg, struct cat_opts *o)
 {
 	struct shm_seg seg = { 0 };
-	struct shm_map map = { 0 };
+	struct shm_map map = { .fd = -1 };
+	int fd = -1, r;
 	int status = select_one("cat", ctx, arg, &seg);
 	if (status)
 		goto done;
-	int r = shm_map_open(ctx, &seg, false, &map);
-	if (r < 0) {
-		cmd_error("cat", arg, r);
-		status = EXIT_FAIL;
+	/* Checked before attaching, so a bad range leaves atime and lpid alone. */
+	if ((status = check_range(arg, o, seg.size)) != 0)
 		goto done;
-	}
-	if ((status = check_range(arg, o, map.len)) != 0)
-		goto done;
-	const uint8_t *p = map.addr ? map.addr + o->offset : NULL;
-	if (o->hex)
-		r = hexdump_c(p, (size_t)o->length, o->offset, !o->has_length && o->offset > 0,
-			      emit_stdout, NULL);
+	if (!o->has_length)
+		o->length = seg.size - o->offset;
+	if (seg.kind == SHM_KIND_SYSV)
+		r = shm_map_open(ctx, &seg, false, &map);
 	else
-		r = send_bytes(&map, o->offset, o->length);
+		r = fd = shm_file_open(ctx, &seg, false);
+	if (r >= 0)
+		r = dump(&map, fd, o);
 	/* A reader that went away (| head) is not worth a message. */
 	if (r < 0 && r != -EPIPE)
-		cmd_error_sys("cat", "stdout", r);
+		cmd_error("cat", r == -EFAULT || r <= -SHM_E_SYNTAX || r == -EACCES ||
+				      r == -ENOENT || r == -EPERM ? arg : "stdout", r);
 	if (r < 0)
 		status = EXIT_FAIL;
 done:
+	if (fd >= 0)
+		close(fd);
 	shm_map_close(&map);
 	shm_seg_clear(&seg);
 	return status;

@@ -398,9 +398,9 @@ void column_get(struct shm_ctx *ctx, const struct column *col, const void *row, 
 
 static int add_columns(char *spec, const struct column ***v, size_t *n, char **bad)
 {
-	for (char *save = NULL, *tok = strtok_r(spec, ",", &save); tok;
-	     tok = strtok_r(NULL, ",", &save)) {
-		const struct column *col = column_find(tok);
+	/* strsep, not strtok: "ID,,KEY" has an empty name in it, which is an error. */
+	for (char *tok; (tok = strsep(&spec, ","));) {
+		const struct column *col = tok[0] ? column_find(tok) : NULL;
 		if (!col) {
 			*bad = tok;
 			return -ENOENT;

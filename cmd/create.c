@@ -51,9 +51,11 @@ static bool no_huge_pages(void)
 	return none;
 }
 
-static int report(const char *subject, const struct shm_create *c, int r)
+static int report(struct shm_ctx *ctx, const char *subject, const struct shm_create *c, int r)
 {
-	if (c->hugetlb && (r == -ENOMEM || r == -EINVAL) && no_huge_pages())
+	if (r == -SHM_E_NO_DIR)
+		cmd_error_sys("create", shm_ctx_shm_dir(ctx), -ENOENT);
+	else if (c->hugetlb && (r == -ENOMEM || r == -EINVAL) && no_huge_pages())
 		cmd_errorf("create", subject, "no huge pages are reserved on this machine "
 			   "(vm.nr_hugepages is 0); see hugetlbpage in the kernel docs");
 	else if (r == -EEXIST)
@@ -91,7 +93,7 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 		}
 		r = shm_posix_create(ctx, ref.name, c, &created);
 		if (r < 0)
-			return report(arg, c, r);
+			return report(ctx, arg, c, r);
 		printf("/%s\n", ref.name);
 		return EXIT_OK;
 	}
@@ -102,7 +104,7 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 	int id;
 	r = shm_sysv_create(ref.key, c, &id, &created);
 	if (r < 0)
-		return report(arg ? arg : "IPC_PRIVATE", c, r);
+		return report(ctx, arg ? arg : "IPC_PRIVATE", c, r);
 	printf("%d\n", id);
 	return EXIT_OK;
 }

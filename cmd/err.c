@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "out.h"
 
 static const char *const shm_errors[] = {
 	[SHM_E_SYNTAX - SHM_E_SYNTAX] =
@@ -26,6 +27,10 @@ static const char *const shm_errors[] = {
 	[SHM_E_TOO_SMALL - SHM_E_SYNTAX] =
 		"exists and is smaller than the size asked for (segments are never resized)",
 	[SHM_E_RANGE_END - SHM_E_SYNTAX] = "range passes the end of the segment",
+	/* said of an object: with no shm directory, it is not there */
+	[SHM_E_NO_DIR - SHM_E_SYNTAX] = "no such segment",
+	[SHM_E_CHANGED - SHM_E_SYNTAX] =
+		"it shrank while being read or written (another process truncated it)",
 };
 
 const char *cmd_strerror(int err)
@@ -49,8 +54,12 @@ void cmd_errorf(const char *cmd, const char *subject, const char *fmt, ...)
 	fputs("shmtool: ", stderr);
 	if (cmd)
 		fprintf(stderr, "%s: ", cmd);
-	if (subject)
-		fprintf(stderr, "%s: ", subject);
+	if (subject) {
+		/* Subjects come from users and /dev/shm: never raw to a terminal. */
+		char *safe = out_escape_dup(subject, false);
+		fprintf(stderr, "%s: ", safe ? safe : "?");
+		free(safe);
+	}
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -73,6 +82,12 @@ bool cmd_is_usage_error(int err)
 
 void cmd_error_sys(const char *cmd, const char *subject, int err)
 {
+	if (err == -SHM_E_NO_DIR)
+		err = -ENOENT; /* said of the directory itself */
+	if ((err < 0 ? -err : err) >= SHM_E_SYNTAX) {
+		cmd_error(cmd, subject, err);
+		return;
+	}
 	const char *words = strerror(err < 0 ? -err : err);
 	cmd_errorf(cmd, subject, "%c%s", tolower((unsigned char)words[0]), words + 1);
 }

@@ -50,7 +50,9 @@ static int ftok_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	const char **args = poptGetArgs(pc);
 	if (!args || !args[0] || !args[1] || args[2]) {
-		cmd_errorf("ftok", NULL, "expects PATH and PROJ (usage: shmtool ftok PATH PROJ)");
+		bool extra = args && args[0] && args[1];
+		cmd_errorf("ftok", extra ? args[2] : NULL, "%sexpects PATH and PROJ (usage: shmtool "
+			   "ftok PATH PROJ)", extra ? "unexpected argument: " : "");
 		status = EXIT_USAGE;
 		goto done;
 	}

@@ -50,33 +50,54 @@ static size_t format_end(char *out, uint64_t off)
 	return (size_t)(p - out);
 }
 
-int hexdump_c(const uint8_t *data, size_t len, uint64_t start, bool print_end,
-	      int (*emit)(const char *buf, size_t len, void *arg), void *arg)
+void hexdump_init(struct hexdump *h, uint64_t start,
+		  int (*emit)(const char *buf, size_t len, void *arg), void *arg)
 {
-	char buf[64 * 1024];
-	size_t used = 0;
-	bool squeezing = false;
+	h->addr = start;
+	h->have_prev = h->squeezing = h->any = false;
+	h->emit = emit;
+	h->arg = arg;
+	h->used = 0;
+}
+
+static int flush(struct hexdump *h)
+{
+	int r = h->used ? h->emit(h->buf, h->used, h->arg) : 0;
+	h->used = 0;
+	return r;
+}
+
+int hexdump_feed(struct hexdump *h, const uint8_t *data, size_t len)
+{
 	for (size_t i = 0; i < len; i += 16) {
 		size_t n = len - i < 16 ? len - i : 16;
-		bool repeat = n == 16 && i >= 16 && !memcmp(data + i, data + i - 16, 16);
-		if (repeat && squeezing)
-			continue;
-		if (used > sizeof(buf) - 128) {
-			int r = emit(buf, used, arg);
+		bool repeat = n == 16 && h->have_prev && !memcmp(data + i, h->prev, 16);
+		if (n == 16) {
+			memcpy(h->prev, data + i, 16);
+			h->have_prev = true;
+		}
+		h->any = true;
+		if (h->used > sizeof(h->buf) - 128) {
+			int r = flush(h);
 			if (r < 0)
 				return r;
-			used = 0;
 		}
-		if (repeat) {
-			buf[used++] = '*';
-			buf[used++] = '\n';
-			squeezing = true;
-			continue;
+		if (repeat && !h->squeezing) {
+			h->buf[h->used++] = '*';
+			h->buf[h->used++] = '\n';
+			h->squeezing = true;
+		} else if (!repeat) {
+			h->squeezing = false;
+			h->used += format_line(h->buf + h->used, h->addr + i, data + i, n);
 		}
-		squeezing = false;
-		used += format_line(buf + used, start + i, data + i, n);
 	}
-	if (len > 0 || print_end)
-		used += format_end(buf + used, start + len);
-	return used ? emit(buf, used, arg) : 0;
+	h->addr += len;
+	return 0;
+}
+
+int hexdump_end(struct hexdump *h, bool print_end)
+{
+	if (h->any || print_end)
+		h->used += format_end(h->buf + h->used, h->addr);
+	return flush(h);
 }

@@ -30,11 +30,15 @@ static void head(FILE *f, const char *name, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-/* A label value as the format wants it: \\, \" and \n escaped, nothing else. */
+/*
+ * A label value as the format wants it: valid UTF-8 (odd bytes of a name made
+ * \xHH first, as everywhere), then \\, \" and \n escaped.
+ */
 static void label(FILE *f, const char *name, const char *value, bool first)
 {
+	char *safe = out_escape_dup(value, true);
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (const char *p = value; *p; p++) {
+	for (const char *p = safe ? safe : "?"; *p; p++) {
 		if (*p == '\\' || *p == '"')
 			fputc('\\', f);
 		if (*p == '\n')
@@ -43,6 +47,7 @@ static void label(FILE *f, const char *name, const char *value, bool first)
 			fputc(*p, f);
 	}
 	fputc('"', f);
+	free(safe);
 }
 
 static void by_kind(FILE *f, const char *name, const char *help, const uint64_t *v, int kinds)
@@ -195,17 +200,25 @@ static int write_atomically(struct shm_ctx *ctx, const char *path, const struct 
 		return EXIT_FAIL;
 	}
 	FILE *f = fdopen(fd, "w");
-	int status = f ? write_metrics(ctx, f, list, min) : EXIT_FAIL;
-	if (status == EXIT_OK && (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-		status = EXIT_FAIL;
-	if (f ? fclose(f) != 0 : close(fd) != 0)
-		status = EXIT_FAIL;
-	if (status == EXIT_OK && rename(tmp, path) < 0)
-		status = EXIT_FAIL;
-	if (status != EXIT_OK) {
-		cmd_error_sys("metrics", path, -(errno ? errno : EIO));
+	if (!f) {
+		close(fd);
 		unlink(tmp);
+		return EXIT_FAIL;
 	}
+	/* The metrics' own failures are reported where they happen; only I/O is ours. */
+	int status = write_metrics(ctx, f, list, min), err = 0;
+	if (status == EXIT_OK && (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0))
+		err = errno ? errno : EIO;
+	if (fclose(f) != 0 && !err)
+		err = errno ? errno : EIO;
+	if (status == EXIT_OK && !err && rename(tmp, path) < 0)
+		err = errno;
+	if (err) {
+		cmd_error_sys("metrics", path, -err);
+		status = EXIT_FAIL;
+	}
+	if (status != EXIT_OK)
+		unlink(tmp); /* FILE keeps what it had */
 	return status;
 }
 

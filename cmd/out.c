@@ -79,7 +79,7 @@ static char *fixed_text(uint64_t v, unsigned base, int digits, const char *prefi
 }
 
 /* Length of the valid UTF-8 sequence at @p (at most @n bytes), 0 when invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *code)
 {
 	size_t len;
 	uint32_t cp;
@@ -101,10 +101,16 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	/* C1 controls are terminal commands too. */
-	if (cp >= 0x80 && cp < 0xa0)
-		return 0;
+	*code = cp;
 	return len;
+}
+
+/* Like utf8_decode, but C1 controls (terminal commands too) count as invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	uint32_t cp;
+	size_t len = utf8_decode(p, n, &cp);
+	return len && cp >= 0x80 && cp < 0xa0 ? 0 : len;
 }
 
 static void add_hex(struct out *o, const char *prefix, unsigned char c)
@@ -131,7 +137,7 @@ static void add_escaped(struct out *o, const char *s)
 			}
 		}
 		i++;
-		bool special = c < 0x20 || c >= 0x7f || c == '\\' ||
+		bool special = c < 0x20 || c >= 0x7f || (c == '\\' && !o->plain_backslash) ||
 			       (c == ' ' && o->mode == OUT_RAW);
 		if (o->mode == OUT_EXPORT && (c == '"' || c == '$' || c == '`' || c == '\\')) {
 			addc(o, '\\');
@@ -152,15 +158,18 @@ static void add_json_string(struct out *o, const char *s)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
 		if (c >= 0x80) {
-			size_t len = utf8_len(p + i, n - i);
-			if (len) {
+			uint32_t cp;
+			size_t len = utf8_decode(p + i, n - i, &cp);
+			if (len && cp < 0xa0) {
+				add_hex(o, "\\u00", (unsigned char)cp); /* C1: escaped, not lost */
+			} else if (len) {
 				add(o, (const char *)p + i, len);
-				i += len;
 			} else {
 				/* JSON text must be UTF-8: a stray byte becomes U+FFFD. */
 				adds(o, "\\ufffd");
-				i++;
+				len = 1;
 			}
+			i += len;
 			continue;
 		}
 		i++;
@@ -618,4 +627,16 @@ void out_json_u64(struct out *o, uint64_t v)
 {
 	char buf[24];
 	adds(o, u64_text(v, buf));
+}
+
+char *out_escape_dup(const char *s, bool plain_backslash)
+{
+	struct out o = { .mode = OUT_TABLE, .plain_backslash = plain_backslash };
+	add_escaped(&o, s);
+	addc(&o, '\0');
+	if (o.oom) {
+		free(o.arena);
+		return NULL;
+	}
+	return o.arena;
 }

@@ -74,6 +74,7 @@ struct out {
 	FILE *f;
 	size_t rows;
 	bool oom; /* an append failed: the output is incomplete */
+	bool plain_backslash; /* text modes: a backslash is not written \\x5c */
 	/* table mode keeps every rendered cell to size the columns */
 	char *arena;
 	size_t arena_len, arena_cap;
@@ -107,5 +108,10 @@ void out_json_string(struct out *o, const char *s);
 void out_json_u64(struct out *o, uint64_t v);
 /* @s on @f with whatever could mislead a terminal written as \\xHH. */
 void out_print_safe(FILE *f, const char *s);
+/*
+ * The same text, malloc'd: for messages and labels. @plain_backslash leaves
+ * a backslash as it is, for a format that escapes it its own way. NULL: no memory.
+ */
+char *out_escape_dup(const char *s, bool plain_backslash);
 
 #endif

@@ -175,7 +175,8 @@ static int pages_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	const char **args = poptGetArgs(pc);
 	if (!args || !args[0] || args[1]) {
-		cmd_errorf("pages", NULL, "expects one SEGMENT (usage: shmtool pages [-w WIDTH] SEGMENT)");
+		cmd_errorf("pages", args && args[0] ? args[1] : NULL, "%sexpects one SEGMENT (usage: shmtool pages [-w WIDTH] SEGMENT)",
+			   args && args[0] ? "unexpected argument: " : "");
 		status = EXIT_USAGE;
 		goto done;
 	}

@@ -135,8 +135,10 @@ static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_s
 			  bool explain)
 {
 	const struct shm_holders *h;
-	if (shm_ctx_holders(ctx, &h) < 0)
+	if (shm_ctx_holders(ctx, &h) < 0) {
+		out_text(o, "holders: unknown (no process visible in /proc)\n");
 		return;
+	}
 	size_t n;
 	const struct shm_hold *v;
 	if (seg->kind == SHM_KIND_SYSV) {

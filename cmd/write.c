@@ -29,8 +29,12 @@ struct job {
 	const char *seg_arg, *in_name;
 	int in;
 	uint64_t offset, room, size;
-	uint8_t *dest;
+	uint64_t len;  /* bytes to write: a regular file's, or the stream's */
+	bool regular;  /* the input is a regular file, read as it is copied */
+	uint8_t *buf;  /* a stream, read whole before the segment is touched */
 };
+
+enum { CHUNK = 1 << 20 };
 
 static int too_big(const struct job *j, uint64_t len, bool at_least)
 {
@@ -38,8 +42,8 @@ static int too_big(const struct job *j, uint64_t len, bool at_least)
 	cmd_errorf("write", j->seg_arg, "input does not fit: %s%llu byte%s over (%llu bytes "
 		   "at offset %llu of %llu); nothing written", at_least ? "more than " : "",
 		   (unsigned long long)over, over == 1 && !at_least ? "" : "s",
-		   (unsigned long long)len,
-		   (unsigned long long)j->offset, (unsigned long long)j->size);
+		   (unsigned long long)len, (unsigned long long)j->offset,
+		   (unsigned long long)j->size);
 	return EXIT_FAIL;
 }
 
@@ -58,24 +62,6 @@ static int read_error(const struct job *j, ssize_t r)
 	return EXIT_FAIL;
 }
 
-/* A regular file: its length is known, so the bytes go straight into the segment. */
-static int from_file(const struct job *j, uint64_t avail)
-{
-	if (avail > j->room)
-		return too_big(j, avail, false);
-	uint64_t done = 0;
-	while (done < avail) {
-		size_t chunk = avail - done > (1u << 30) ? (1u << 30) : (size_t)(avail - done);
-		ssize_t n = read_some(j->in, j->dest + done, chunk);
-		if (n < 0)
-			return read_error(j, n);
-		if (n == 0)
-			break; /* the file shrank meanwhile: what was there is written */
-		done += (uint64_t)n;
-	}
-	return EXIT_OK;
-}
-
 /* Counts what is left of an oversized stream, up to DRAIN_LIMIT. */
 static int drain(const struct job *j, uint64_t have)
 {
@@ -92,58 +78,95 @@ static int drain(const struct job *j, uint64_t have)
 	}
 }
 
-/* A pipe or terminal: buffered first, at most room + 1 bytes, then copied. */
-static int from_stream(const struct job *j)
+/* A pipe or terminal: buffered first, at most room + 1 bytes. */
+static int read_stream(struct job *j)
 {
-	uint64_t cap = j->room + 1, have = 0, alloc = 0;
-	uint8_t *buf = NULL;
-	int status = EXIT_OK;
+	uint64_t cap = j->room + 1, alloc = 0;
 	for (;;) {
-		if (have == alloc) {
+		if (j->len == alloc) {
 			uint64_t grow = alloc ? alloc * 2 : 64 * 1024;
 			alloc = grow < cap ? grow : cap;
-			uint8_t *p = alloc > SIZE_MAX ? NULL : realloc(buf, (size_t)alloc);
-			if (!p) {
-				cmd_error_sys("write", "stdin", -ENOMEM);
-				status = EXIT_FAIL;
-				goto done;
-			}
-			buf = p;
+			uint8_t *p = alloc > SIZE_MAX ? NULL : realloc(j->buf, (size_t)alloc);
+			if (!p)
+				return read_error(j, -ENOMEM);
+			j->buf = p;
 		}
-		ssize_t n = read_some(j->in, buf + have, (size_t)(alloc - have));
-		if (n < 0) {
-			status = read_error(j, n);
-			goto done;
-		}
+		ssize_t n = read_some(j->in, j->buf + j->len, (size_t)(alloc - j->len));
+		if (n < 0)
+			return read_error(j, n);
 		if (n == 0)
-			break;
-		have += (uint64_t)n;
-		if (have > j->room) {
-			status = drain(j, have);
-			goto done;
-		}
+			return EXIT_OK;
+		j->len += (uint64_t)n;
+		if (j->len > j->room)
+			return drain(j, j->len);
 	}
-	if (have)
-		memcpy(j->dest, buf, (size_t)have);
-done:
-	free(buf);
-	return status;
 }
 
-static int copy_in(struct job *j)
+/* Everything about the input that can fail, before the segment is touched. */
+static int take_input(struct job *j)
 {
 	struct stat st;
 	if (fstat(j->in, &st) < 0)
 		return read_error(j, -errno);
 	if (S_ISDIR(st.st_mode))
 		return read_error(j, -EISDIR);
-	if (S_ISREG(st.st_mode)) {
-		off_t pos = lseek(j->in, 0, SEEK_CUR);
-		uint64_t at = pos > 0 ? (uint64_t)pos : 0;
-		uint64_t len = (uint64_t)st.st_size > at ? (uint64_t)st.st_size - at : 0;
-		return from_file(j, len);
+	if (!S_ISREG(st.st_mode))
+		return read_stream(j);
+	off_t pos = lseek(j->in, 0, SEEK_CUR);
+	uint64_t at = pos > 0 ? (uint64_t)pos : 0;
+	j->len = (uint64_t)st.st_size > at ? (uint64_t)st.st_size - at : 0;
+	j->regular = true;
+	return j->len > j->room ? too_big(j, j->len, false) : EXIT_OK;
+}
+
+/* The input's next piece: from the buffer, or read from the file (which may shrink). */
+static ssize_t next_piece(struct job *j, uint64_t done, uint8_t *dst, size_t want)
+{
+	if (!j->regular) {
+		memcpy(dst, j->buf + done, want);
+		return (ssize_t)want;
 	}
-	return from_stream(j);
+	return read_some(j->in, dst, want);
+}
+
+/* System V: straight into the attachment; a segment never changes size. */
+static int to_mapping(struct job *j, uint8_t *dest)
+{
+	for (uint64_t done = 0; done < j->len;) {
+		size_t want = j->len - done < CHUNK ? (size_t)(j->len - done) : CHUNK;
+		ssize_t n = next_piece(j, done, dest + done, want);
+		if (n < 0)
+			return read_error(j, n);
+		if (n == 0)
+			break; /* the file shrank meanwhile: what was there is written */
+		done += (uint64_t)n;
+	}
+	return EXIT_OK;
+}
+
+/* A file another process may truncate: pwrite, which a shrink cannot turn into SIGBUS. */
+static int to_file(struct job *j, int fd)
+{
+	uint8_t *bounce = j->regular ? malloc(CHUNK) : NULL;
+	int status = j->regular && !bounce ? read_error(j, -ENOMEM) : EXIT_OK;
+	for (uint64_t done = 0; status == EXIT_OK && done < j->len;) {
+		size_t want = j->len - done < CHUNK ? (size_t)(j->len - done) : CHUNK;
+		uint8_t *src = j->regular ? bounce : j->buf + done;
+		ssize_t n = j->regular ? read_some(j->in, bounce, want) : (ssize_t)want;
+		if (n < 0) {
+			status = read_error(j, n);
+			break;
+		}
+		if (n == 0)
+			break;
+		if (pwrite(fd, src, (size_t)n, (off_t)(j->offset + done)) != n) {
+			cmd_error("write", j->seg_arg, -(errno ? errno : EIO));
+			status = EXIT_FAIL;
+		}
+		done += (uint64_t)n;
+	}
+	free(bounce);
+	return status;
 }
 
 static int open_input(const char *name)
@@ -156,25 +179,42 @@ static int open_input(const char *name)
 	return fd;
 }
 
+/* The object, opened for writing only now that the input is known to fit. */
+static int copy(struct shm_ctx *ctx, struct job *j, const struct shm_seg *seg)
+{
+	struct shm_map map = { .fd = -1 };
+	if (seg->kind == SHM_KIND_SYSV) {
+		int r = shm_map_open(ctx, seg, true, &map);
+		if (r < 0) {
+			cmd_error("write", j->seg_arg, r);
+			return EXIT_FAIL;
+		}
+		int status = to_mapping(j, map.addr + j->offset);
+		shm_map_close(&map);
+		return status;
+	}
+	int fd = shm_file_open(ctx, seg, true);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && (uint64_t)st.st_size < j->offset + j->len) {
+		close(fd);
+		fd = -SHM_E_CHANGED; /* shrank since we looked: nothing written */
+	}
+	if (fd < 0) {
+		cmd_error("write", j->seg_arg, fd);
+		return EXIT_FAIL;
+	}
+	int status = to_file(j, fd);
+	close(fd);
+	return status;
+}
+
 static int write_segment(struct shm_ctx *ctx, struct job *j)
 {
 	struct shm_seg seg = { 0 };
-	struct shm_map map = { 0 };
 	int status = select_one("write", ctx, j->seg_arg, &seg);
 	if (status)
 		goto done;
-	j->in = open_input(j->in_name);
-	if (j->in < 0) {
-		status = EXIT_FAIL;
-		goto done;
-	}
-	int r = shm_map_open(ctx, &seg, true, &map);
-	if (r < 0) {
-		cmd_error("write", j->seg_arg, r);
-		status = EXIT_FAIL;
-		goto done;
-	}
-	j->size = map.len;
+	j->size = seg.size;
 	if (j->offset > j->size) {
 		cmd_errorf("write", j->seg_arg, "offset %llu is past the end (size %llu bytes)",
 			   (unsigned long long)j->offset, (unsigned long long)j->size);
@@ -182,12 +222,18 @@ static int write_segment(struct shm_ctx *ctx, struct job *j)
 		goto done;
 	}
 	j->room = j->size - j->offset;
-	j->dest = map.addr ? map.addr + j->offset : NULL;
-	status = copy_in(j);
+	j->in = open_input(j->in_name);
+	if (j->in < 0) {
+		status = EXIT_FAIL;
+		goto done;
+	}
+	status = take_input(j);
+	if (status == EXIT_OK && j->len)
+		status = copy(ctx, j, &seg);
 done:
 	if (j->in > STDIN_FILENO)
 		close(j->in);
-	shm_map_close(&map);
+	free(j->buf);
 	shm_seg_clear(&seg);
 	return status;
 }
@@ -213,8 +259,10 @@ static int write_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	const char **args = poptGetArgs(pc);
 	if (!args || !args[0] || (args[1] && args[2])) {
-		cmd_errorf("write", NULL, "expects SEGMENT and at most one FILE "
-			   "(usage: shmtool write [-o OFFSET] SEGMENT [FILE|-])");
+		cmd_errorf("write", args && args[0] ? args[2] : NULL,
+			   "%sexpects SEGMENT and at most one FILE "
+			   "(usage: shmtool write [-o OFFSET] SEGMENT [FILE|-])",
+			   args && args[0] ? "unexpected argument: " : "");
 		status = EXIT_USAGE;
 		goto done;
 	}

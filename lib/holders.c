@@ -238,7 +238,10 @@ int shm_holders_scan(struct shm_ctx *ctx, struct shm_holders *out)
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/self/ns/ipc", shm_ctx_proc_root(ctx));
 	ssize_t n = readlink(path, s.ipc_ns, sizeof(s.ipc_ns) - 1);
-	s.ipc_ns[n > 0 ? n : 0] = '\0';
+	/* Not even ourselves in this /proc: it shows no processes, so no holder is known. */
+	if (n <= 0)
+		return n < 0 ? -errno : -ENOENT;
+	s.ipc_ns[n] = '\0';
 	DIR *dir = opendir(shm_ctx_proc_root(ctx));
 	if (!dir)
 		return -errno;

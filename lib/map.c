@@ -101,6 +101,29 @@ static int map_fd(int fd, bool writable, struct shm_map *out)
 	return r;
 }
 
+int shm_file_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable)
+{
+	int fd;
+	if (seg->kind == SHM_KIND_SYSV)
+		return -EBADF;
+	if (seg->kind == SHM_KIND_MEMFD) {
+		fd = open_memfd(ctx, seg, writable);
+	} else {
+		fd = open_in_dir(ctx, seg->name, writable ? O_RDWR : O_RDONLY, 0);
+		if (fd == -ELOOP)
+			return -SHM_E_NOT_SHM;
+	}
+	if (fd < 0)
+		return fd;
+	uint64_t size;
+	int r = check_regular(fd, &size);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 		 struct shm_map *out)
 {

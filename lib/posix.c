@@ -51,7 +51,10 @@ static int from_stat(const char *name, const struct stat *st, struct shm_seg *se
 int shm_dir_open(struct shm_ctx *ctx)
 {
 	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return dfd < 0 ? -errno : dfd;
+	/* Not "no such segment": the place segments live is missing. */
+	if (dfd < 0)
+		return errno == ENOENT ? -SHM_E_NO_DIR : -errno;
+	return dfd;
 }
 
 int shm_posix_at(struct shm_ctx *ctx, const char *name, struct stat *st)

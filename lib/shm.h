@@ -26,6 +26,8 @@ enum shm_error {
 	SHM_E_FTOK_PATH,      /* ftok: PATH does not exist */
 	SHM_E_TOO_SMALL,      /* create: an existing segment is smaller than asked */
 	SHM_E_RANGE_END,      /* cat/write: the range passes the end of the segment */
+	SHM_E_NO_DIR,         /* the shm directory does not exist */
+	SHM_E_CHANGED,        /* the object changed size while being read */
 	SHM_E_MAX,
 };
 
@@ -152,6 +154,12 @@ struct shm_map {
 
 int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 		 struct shm_map *out);
+/*
+ * The file behind a POSIX object or memfd, never through a symlink, checked to
+ * be a regular file: an fd, or -errno. Reading and writing through it, not a
+ * mapping, is what survives another process truncating the file meanwhile.
+ */
+int shm_file_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable);
 void shm_map_close(struct shm_map *map);
 /*
  * A read-only file descriptor for the mapped object, for sendfile(2): the
