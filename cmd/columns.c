@@ -55,7 +55,7 @@ const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
 {
 	const struct shm_holders *h;
 	*n = 0;
-	if (shm_ctx_holders(ctx, &h) < 0)
+	if (shm_ctx_holders(ctx, kind == SHM_HOLD_FD, &h) < 0)
 		return NULL;
 	return shm_holders_find(h, kind, seg, n);
 }
@@ -178,7 +178,7 @@ static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct
 		return;
 	size_t maps, fds = 0;
 	const struct shm_holders *h;
-	if (shm_ctx_holders(ctx, &h) < 0)
+	if (shm_ctx_holders(ctx, seg->kind == SHM_KIND_MEMFD, &h) < 0)
 		return;
 	const struct shm_hold *m = shm_holders_find(h, SHM_HOLD_MAP, seg, &maps);
 	if (seg->kind == SHM_KIND_POSIX) {

@@ -5,6 +5,7 @@
  * the key after a race is never touched.
  */
 #include <limits.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,10 +136,44 @@ static int remove_named(struct shm_ctx *ctx, const struct rm_opts *o, const char
 	return status;
 }
 
+struct walk {
+	struct shm_ctx *ctx;
+	const struct rm_opts *o;
+	int status;
+};
+
+static int remove_walked(const struct shm_seg *seg, void *arg)
+{
+	struct walk *w = arg;
+	if (shm_filter_match(w->ctx, &w->o->sel.filter, seg) &&
+	    remove_one(w->ctx, w->o, seg, NULL) != EXIT_OK)
+		w->status = EXIT_FAIL;
+	return 0;
+}
+
 static int remove_selected(struct shm_ctx *ctx, const struct rm_opts *o)
 {
+	struct selection rest = o->sel; /* what the list is still to select */
+	bool all_kinds = !rest.sysv && !rest.posix;
+	int status = EXIT_OK;
+	if (all_kinds || rest.sysv) {
+		/* System V segments go as the kernel's slots are walked, as ipcrm does. */
+		struct walk w = { ctx, o, EXIT_OK };
+		int r = shm_sysv_walk(ctx, remove_walked, &w);
+		if (r != -ENOSYS) {
+			if (r < 0)
+				cmd_error_sys("rm", "SHM_STAT_ANY", r);
+			status = r < 0 ? EXIT_FAIL : w.status;
+			if (!all_kinds && !rest.posix)
+				return status;
+			rest.sysv = false;
+			rest.posix = true;
+		}
+	}
 	struct shm_list list;
-	int status = select_list("rm", ctx, &o->sel, &list);
+	int st = select_list("rm", ctx, &rest, &list);
+	if (st != EXIT_OK)
+		status = st;
 	shm_list_foreach(seg, &list) {
 		if (remove_one(ctx, o, seg, NULL) != EXIT_OK)
 			status = EXIT_FAIL;

@@ -114,7 +114,7 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 	const struct shm_holders *h;
 	int r;
 	/* --orphaned must not read "no holder seen" as "no holder" when none can be seen. */
-	if (sel->filter.orphaned && (r = shm_ctx_holders(ctx, &h)) < 0) {
+	if (sel->filter.orphaned && (r = shm_ctx_holders(ctx, true, &h)) < 0) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/self", shm_ctx_proc_root(ctx));
 		cmd_errorf(cmd, path, "%s: no process can be seen, so none is known to be orphaned",

@@ -130,12 +130,27 @@ static void print_holds(struct out *o, struct shm_ctx *ctx, const char *label,
 	}
 }
 
+/*
+ * The holders of @seg. An unattached System V segment has none to look for:
+ * the scan of every process would only confirm the kernel's nattch of 0.
+ */
+static int holders_of(struct shm_ctx *ctx, const struct shm_seg *seg,
+		      const struct shm_holders **h)
+{
+	static const struct shm_holders none;
+	if (seg->kind == SHM_KIND_SYSV && (seg->fields & SHM_F_NATTCH) && seg->nattch == 0) {
+		*h = &none;
+		return 0;
+	}
+	return shm_ctx_holders(ctx, seg->kind != SHM_KIND_SYSV, h);
+}
+
 /* Who holds it: attachments or mappings, open fds, and how many we could not see. */
 static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_seg *seg,
 			  bool explain)
 {
 	const struct shm_holders *h;
-	if (shm_ctx_holders(ctx, &h) < 0) {
+	if (holders_of(ctx, seg, &h) < 0) {
 		out_text(o, "holders: unknown (no process visible in /proc)\n");
 		return;
 	}
@@ -195,7 +210,7 @@ static void json_holders(struct out *o, struct shm_ctx *ctx, const void *row)
 {
 	const struct shm_seg *seg = row;
 	const struct shm_holders *h;
-	if (shm_ctx_holders(ctx, &h) < 0)
+	if (holders_of(ctx, seg, &h) < 0)
 		return;
 	size_t n;
 	const struct shm_hold *v;

@@ -189,7 +189,15 @@ static int copy(struct shm_ctx *ctx, struct job *j, const struct shm_seg *seg)
 			cmd_error("write", j->seg_arg, r);
 			return EXIT_FAIL;
 		}
-		int status = to_mapping(j, map.addr + j->offset);
+		/*
+		 * pwrite into the attachment's file (map_files, when we may) fills
+		 * pages without a page fault each; the mapping is the way otherwise.
+		 */
+		int fd, status;
+		if (shm_map_fd(&map, &fd) == 0)
+			status = to_file(j, fd);
+		else
+			status = to_mapping(j, map.addr + j->offset);
 		shm_map_close(&map);
 		return status;
 	}

@@ -33,6 +33,7 @@ struct shm_ctx {
 	int64_t now;
 	struct shm_holders holders;
 	int holders_state; /* 0 not scanned, 1 scanned, <0 the scan's error */
+	bool holders_fds;  /* the scan took in open fds too */
 };
 
 static void cache_free(struct cache *c)
@@ -246,11 +247,16 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 	return !(since > 0 && e->start > since + 2);
 }
 
-int shm_ctx_holders(struct shm_ctx *ctx, const struct shm_holders **out)
+int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
 {
+	if (ctx->holders_state == 1 && with_fds && !ctx->holders_fds) {
+		shm_holders_free(&ctx->holders);
+		ctx->holders_state = 0; /* maps only so far: scan again, fds too */
+	}
 	if (ctx->holders_state == 0) {
-		int r = shm_holders_scan(ctx, &ctx->holders);
+		int r = shm_holders_scan(ctx, with_fds, &ctx->holders);
 		ctx->holders_state = r < 0 ? r : 1;
+		ctx->holders_fds = with_fds;
 	}
 	if (ctx->holders_state < 0)
 		return ctx->holders_state;

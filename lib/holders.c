@@ -231,7 +231,7 @@ static int hold_cmp(const void *x, const void *y)
 	return (a->start > b->start) - (a->start < b->start);
 }
 
-int shm_holders_scan(struct shm_ctx *ctx, struct shm_holders *out)
+int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out)
 {
 	struct scan s = { .ctx = ctx, .h = out, .shm_dir_len = strlen(shm_ctx_shm_dir(ctx)) };
 	memset(out, 0, sizeof(*out));
@@ -254,7 +254,7 @@ int shm_holders_scan(struct shm_ctx *ctx, struct shm_holders *out)
 			continue;
 		bool hidden = false;
 		r = scan_maps(&s, (pid_t)pid, de->d_name, &hidden);
-		if (r == 0)
+		if (r == 0 && with_fds)
 			r = scan_fds(&s, (pid_t)pid, de->d_name, &hidden);
 		out->hidden += hidden;
 	}

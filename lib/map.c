@@ -130,6 +130,7 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	memset(out, 0, sizeof(*out));
 	out->kind = seg->kind;
 	out->fd = -1;
+	out->writable = writable;
 	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
 		return map_sysv(seg->id, seg->size, writable, out);
@@ -153,7 +154,7 @@ int shm_map_fd(struct shm_map *map, int *fd)
 	char path[160];
 	snprintf(path, sizeof(path), "%s/self/map_files/%lx-%lx", map->proc_root,
 		 (unsigned long)start, (unsigned long)end);
-	map->fd = open(path, O_RDONLY | O_CLOEXEC);
+	map->fd = open(path, (map->writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (map->fd < 0)
 		return -errno;
 	*fd = map->fd;

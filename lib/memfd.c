@@ -76,7 +76,7 @@ static int by_file(const void *x, const void *y)
 int shm_memfd_list(struct shm_ctx *ctx, struct shm_list *list)
 {
 	const struct shm_holders *h;
-	int r = shm_ctx_holders(ctx, &h);
+	int r = shm_ctx_holders(ctx, true, &h);
 	if (r < 0)
 		return r;
 	/* The index sorts fds apart from maps; memfds need both of a file together. */

@@ -313,13 +313,12 @@ static int open_proc_shm(struct shm_ctx *ctx)
 
 static void from_ds(int id, const struct shmid_ds *ds, struct shm_seg *seg);
 
-/*
- * Every segment by SHM_STAT_ANY over the kernel's slots: a syscall a segment,
- * three times faster than the kernel formatting /proc/sysvipc/shm, but without
- * rss and swap. -ENOSYS when the kernel (before 4.17) does not know it.
- */
-static int list_by_stat(struct shm_list *list)
+int shm_sysv_walk(struct shm_ctx *ctx, int (*fn)(const struct shm_seg *seg, void *arg),
+		  void *arg)
 {
+	/* A /proc of the caller's choosing (tests, fuzzing) is where segments come from. */
+	if (strcmp(shm_ctx_proc_root(ctx), "/proc"))
+		return -ENOSYS;
 	struct shm_info info;
 	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
 	if (max < 0)
@@ -333,15 +332,24 @@ static int list_by_stat(struct shm_list *list)
 				continue; /* an empty slot, or gone meanwhile */
 			return -errno;
 		}
-		struct shm_seg *seg;
-		int r = shm_list_push(list, &seg);
+		struct shm_seg seg;
+		from_ds(id, &ds, &seg);
+		int r = fn(&seg, arg);
 		if (r < 0)
 			return r;
-		from_ds(id, &ds, seg);
 		found++;
 	}
 	/* EINVAL for every slot of a kernel that has segments: no SHM_STAT_ANY. */
 	return found == 0 && info.used_ids > 0 ? -ENOSYS : 0;
+}
+
+static int push_copy(const struct shm_seg *seg, void *arg)
+{
+	struct shm_seg *slot;
+	int r = shm_list_push(arg, &slot);
+	if (r == 0)
+		*slot = *seg;
+	return r;
 }
 
 int shm_sysv_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list)
@@ -349,8 +357,8 @@ int shm_sysv_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list)
 	size_t first = list->n;
 	int r = -ENOSYS;
 	/* A /proc of the caller's choosing (tests, fuzzing) is where segments come from. */
-	if (!need_usage && !strcmp(shm_ctx_proc_root(ctx), "/proc"))
-		r = list_by_stat(list);
+	if (!need_usage)
+		r = shm_sysv_walk(ctx, push_copy, list);
 	if (r == -ENOSYS || r == -EACCES || r == -EPERM) {
 		list->n = first;
 		int fd = open_proc_shm(ctx);
