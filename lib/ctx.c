@@ -31,9 +31,12 @@ struct shm_ctx {
 	struct cache users, groups, procs;
 	int64_t boot_time; /* -1 until read */
 	int64_t now;
-	struct shm_holders holders;
-	int holders_state; /* 0 not scanned, 1 scanned, <0 the scan's error */
-	bool holders_fds;  /* the scan took in open fds too */
+	/*
+	 * Two scans at most: mappings only, and mappings with fds. Neither is
+	 * freed before the context, since cells still point into the first.
+	 */
+	struct shm_holders holders[2];
+	int holders_state[2]; /* 0 not scanned, 1 scanned, <0 the scan's error */
 };
 
 static void cache_free(struct cache *c)
@@ -93,7 +96,8 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	cache_free(&ctx->users);
 	cache_free(&ctx->groups);
 	cache_free(&ctx->procs);
-	shm_holders_free(&ctx->holders);
+	shm_holders_free(&ctx->holders[0]);
+	shm_holders_free(&ctx->holders[1]);
 	free(ctx->proc_root);
 	free(ctx->shm_dir);
 	free(ctx);
@@ -249,17 +253,14 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 
 int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
 {
-	if (ctx->holders_state == 1 && with_fds && !ctx->holders_fds) {
-		shm_holders_free(&ctx->holders);
-		ctx->holders_state = 0; /* maps only so far: scan again, fds too */
+	/* The full scan answers a maps-only question as well. */
+	int i = with_fds || ctx->holders_state[1] == 1 ? 1 : 0;
+	if (ctx->holders_state[i] == 0) {
+		int r = shm_holders_scan(ctx, i == 1, &ctx->holders[i]);
+		ctx->holders_state[i] = r < 0 ? r : 1;
 	}
-	if (ctx->holders_state == 0) {
-		int r = shm_holders_scan(ctx, with_fds, &ctx->holders);
-		ctx->holders_state = r < 0 ? r : 1;
-		ctx->holders_fds = with_fds;
-	}
-	if (ctx->holders_state < 0)
-		return ctx->holders_state;
-	*out = &ctx->holders;
+	if (ctx->holders_state[i] < 0)
+		return ctx->holders_state[i];
+	*out = &ctx->holders[i];
 	return 0;
 }

@@ -39,6 +39,11 @@ peak_rss() {
 # Peak RSS of ls in every output mode; each under the limit.
 check_rss() {
 	local what=$1 args kib report=""
+	# A sanitizer's shadow memory is not the tool's: no bound to check there.
+	if "$SHMTOOL_BIN" --version | grep -q Sanitizer; then
+		echo "# peak RSS not checked: sanitizer build" >&3
+		return 0
+	fi
 	for args in "" "--raw" "--json" "--export" "-b -o +GROUP,MODE,CPID,LPID,ATIME,CTIME"; do
 		# shellcheck disable=SC2086
 		kib=$(peak_rss ls $args)
@@ -136,6 +141,6 @@ stat_id() {
 	local kib
 	kib=$(peak_rss metrics --min-size 0)
 	echo "# peak RSS of metrics --min-size 0: $kib KiB; usage: $(peak_rss usage) KiB" >&3
-	[ "$kib" -lt "$RSS_LIMIT_KIB" ]
+	"$SHMTOOL_BIN" --version | grep -q Sanitizer || [ "$kib" -lt "$RSS_LIMIT_KIB" ]
 	echo "# both: made, listed and checked in $((SECONDS - t0)) s" >&3
 }
