@@ -108,3 +108,92 @@ clean:
 FORCE:
 
 .PHONY: all man helpers check demo deps install uninstall clean FORCE
+
+# Fuzzing: one libFuzzer target per test/fuzz/fuzz-*.c, built by clang with
+# ASan + UBSan in a tree of its own, each run for FUZZ_SECONDS on a copy of its
+# seed corpus (test/fuzz/README.md). Fails if any target finds a crash.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD = build/fuzz
+FUZZ_TARGETS = $(patsubst test/fuzz/%.c,%,$(wildcard test/fuzz/fuzz-*.c))
+FUZZ_BINS = $(addprefix $(FUZZ_BUILD)/,$(FUZZ_TARGETS))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) -g -O1 -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_LIB = $(FUZZ_BUILD)/libshm.a
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run $(FUZZ_BUILD) $(FUZZ_TARGETS)
+
+# The library as an archive: a target links only the members it needs.
+$(FUZZ_LIB): $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRC))
+	$(Q)rm -f $@
+	$(QUIET_LINK)ar rcs $@ $^
+
+# The emitter needs only its columns from cmd/ (never cmd/shmtool.c's main).
+$(FUZZ_BUILD)/fuzz-json: $(FUZZ_BUILD)/cmd/out.o $(FUZZ_BUILD)/cmd/columns.o
+
+$(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/test/fuzz/fuzz-%.o $(FUZZ_LIB)
+	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LIB)
+
+$(FUZZ_BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+# A subset of the suite with every shmtool run under valgrind's memcheck, on
+# the build without sanitizers (a copy, so a rebuild meanwhile does not matter).
+# Each run logs to its own file, judged by test/fuzz/valgrind-logs: any memcheck
+# error or definite or indirect leak fails the check. The exit code on an error
+# is 99, not 1, which is the tool's own "failed" and what some tests expect. The
+# preloaded shim only tells memcheck what shmctl(SHM_STAT_ANY) wrote, which
+# valgrind 3.19 does not know (test/fuzz/valgrind-shmctl.c). Commands that attach
+# run bare when not root: valgrind refuses shmat (EINVAL) on a segment the
+# caller may not IPC_STAT, before the kernel can say EACCES.
+VALGRIND ?= valgrind
+VALGRIND_TESTS ?= test/020-ls.bats test/030-stat.bats test/060-cat.bats test/080-rm.bats
+VG_DIR = $(BUILD)/valgrind
+VG_SHIM = $(BUILD)/valgrind-shmctl.so
+
+$(VG_SHIM): test/fuzz/valgrind-shmctl.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
+
+check-valgrind: $(BIN) $(VG_SHIM) helpers
+	@if [ -n "$(SAN_FLAGS)" ]; then echo "check-valgrind: not with SANITIZE=1" >&2; exit 2; fi
+	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
+	@cp $(BIN) $(VG_DIR)/shmtool.bin && cp $(VG_SHIM) $(VG_DIR)/shmctl.so
+	@printf '%s\n' '#!/bin/sh' \
+		'case $$(id -u):$${1-} in 0:*) ;; *:cat|*:write|*:pages|*:attach)' \
+		'	mktemp "$(abspath $(VG_DIR))/logs/bare.XXXXXX" >/dev/null' \
+		'	exec "$(abspath $(VG_DIR))/shmtool.bin" "$$@";; esac' \
+		'log=$$(mktemp "$(abspath $(VG_DIR))/logs/vg.XXXXXX") || exit 125' \
+		'LD_PRELOAD=$(abspath $(VG_DIR))/shmctl.so exec $(VALGRIND) --error-exitcode=99 \' \
+		'	--leak-check=full --errors-for-leak-kinds=definite,indirect \' \
+		'	--show-leak-kinds=definite,indirect --log-file="$$log" \' \
+		'	"$(abspath $(VG_DIR))/shmtool.bin" "$$@"' >$(VG_DIR)/shmtool
+	@chmod +x $(VG_DIR)/shmtool
+	@start=$$(date +%s); \
+	SHMTOOL_BIN=$(abspath $(VG_DIR)/shmtool) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
+		BATS=$(BATS) test/run $(VALGRIND_TESTS); status=$$?; \
+	test/fuzz/valgrind-logs $(VG_DIR)/logs || status=1; \
+	echo "check-valgrind: $$(( $$(date +%s) - start )) s"; \
+	exit $$status
+
+.PHONY: fuzz fuzz-build check-valgrind
+
+# Keep the targets' own objects: make would delete them as intermediates.
+.SECONDARY: $(patsubst %,$(FUZZ_BUILD)/test/fuzz/%.o,$(FUZZ_TARGETS))
+
+# Benchmarks against ipcs, lsipc, ipcrm, cat and dd (as root: it runs in a private
+# IPC namespace with its own tmpfs on /dev/shm). Not part of check; see bench/README.md.
+BENCH_HELPERS = $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $(CFLAGS) -o $@ $<
+
+bench: shmtool $(BENCH_HELPERS)
+	unshare --ipc --mount --propagation private bash bench/run.sh ./shmtool $(BUILD)/bench
+
+.PHONY: bench

@@ -84,8 +84,9 @@ struct shm_list {
 	size_t bad_lines; /* /proc lines that did not parse and were skipped */
 };
 
+/* An empty list may have no array at all: NULL + 0 is not C, so test seg first. */
 #define shm_list_foreach(seg, list) \
-	for (struct shm_seg *seg = (list)->v; seg < (list)->v + (list)->n; seg++)
+	for (struct shm_seg *seg = (list)->v; seg && seg < (list)->v + (list)->n; seg++)
 
 void shm_list_init(struct shm_list *list);
 void shm_list_free(struct shm_list *list);

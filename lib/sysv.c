@@ -368,7 +368,7 @@ int shm_sysv_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list)
 		close(fd);
 	}
 	/* The kernel lists by slot, not by id; often that is id order already. */
-	if (!sorted_by_id(list->v + first, list->n - first))
+	if (list->n - first > 1 && !sorted_by_id(list->v + first, list->n - first))
 		qsort(list->v + first, list->n - first, sizeof(*list->v), by_id);
 	return r;
 }
