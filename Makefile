@@ -132,7 +132,8 @@ $(FUZZ_LIB): $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(LIB_SRC))
 	$(QUIET_LINK)ar rcs $@ $^
 
 # The emitter needs only its columns from cmd/ (never cmd/shmtool.c's main).
-$(FUZZ_BUILD)/fuzz-json: $(FUZZ_BUILD)/cmd/out.o $(FUZZ_BUILD)/cmd/columns.o
+$(FUZZ_BUILD)/fuzz-json: $(FUZZ_BUILD)/cmd/out.o $(FUZZ_BUILD)/cmd/escape.o \
+	$(FUZZ_BUILD)/cmd/table.o $(FUZZ_BUILD)/cmd/columns.o
 
 $(FUZZ_BUILD)/fuzz-%: $(FUZZ_BUILD)/test/fuzz/fuzz-%.o $(FUZZ_LIB)
 	$(QUIET_LINK)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(FUZZ_LIB)

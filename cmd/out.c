@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "out.h"
+#include "out-impl.h"
 
 enum { ARENA_FLUSH = 64 * 1024 };
 
@@ -27,7 +27,7 @@ static int reserve(struct out *o, size_t more)
 }
 
 /* Appends report failure through o->oom, checked once per row. */
-static void add(struct out *o, const char *s, size_t n)
+void out_put(struct out *o, const char *s, size_t n)
 {
 	if (reserve(o, n) < 0)
 		return;
@@ -35,18 +35,18 @@ static void add(struct out *o, const char *s, size_t n)
 	o->arena_len += n;
 }
 
-static void addc(struct out *o, char c)
+void out_putc(struct out *o, char c)
 {
 	if (o->arena_len < o->arena_cap || reserve(o, 1) == 0)
 		o->arena[o->arena_len++] = c;
 }
 
-static void adds(struct out *o, const char *s)
+void out_puts(struct out *o, const char *s)
 {
-	add(o, s, strlen(s));
+	out_put(o, s, strlen(s));
 }
 
-static char *u64_text(uint64_t v, char buf[static 24])
+char *out_u64_text(uint64_t v, char buf[static 24])
 {
 	char *p = buf + 23;
 	*p = '\0';
@@ -76,113 +76,6 @@ static char *fixed_text(uint64_t v, unsigned base, int digits, const char *prefi
 		buf[plen + (size_t)i] = tmp[n - 1 - i];
 	buf[plen + (size_t)n] = '\0';
 	return buf;
-}
-
-/* Length of the valid UTF-8 sequence at @p (at most @n bytes), 0 when invalid. */
-static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *code)
-{
-	size_t len;
-	uint32_t cp;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2, cp = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3, cp = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4, cp = p[0] & 0x07;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (p[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*code = cp;
-	return len;
-}
-
-/* Like utf8_decode, but C1 controls (terminal commands too) count as invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
-{
-	uint32_t cp;
-	size_t len = utf8_decode(p, n, &cp);
-	return len && cp >= 0x80 && cp < 0xa0 ? 0 : len;
-}
-
-static void add_hex(struct out *o, const char *prefix, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-	adds(o, prefix);
-	addc(o, hex[c >> 4]);
-	addc(o, hex[c & 15]);
-}
-
-/* Text for a terminal or a shell: bytes that could mislead become \xHH. */
-static void add_escaped(struct out *o, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		if (c >= 0x80) {
-			size_t len = utf8_len(p + i, n - i);
-			if (len) {
-				add(o, (const char *)p + i, len);
-				i += len;
-				continue;
-			}
-		}
-		i++;
-		bool special = c < 0x20 || c >= 0x7f || (c == '\\' && !o->plain_backslash) ||
-			       (c == ' ' && o->mode == OUT_RAW);
-		if (o->mode == OUT_EXPORT && (c == '"' || c == '$' || c == '`' || c == '\\')) {
-			addc(o, '\\');
-			addc(o, (char)c);
-		} else if (special) {
-			add_hex(o, "\\x", c);
-		} else {
-			addc(o, (char)c);
-		}
-	}
-}
-
-static void add_json_string(struct out *o, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	addc(o, '"');
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		if (c >= 0x80) {
-			uint32_t cp;
-			size_t len = utf8_decode(p + i, n - i, &cp);
-			if (len && cp < 0xa0) {
-				add_hex(o, "\\u00", (unsigned char)cp); /* C1: escaped, not lost */
-			} else if (len) {
-				add(o, (const char *)p + i, len);
-			} else {
-				/* JSON text must be UTF-8: a stray byte becomes U+FFFD. */
-				adds(o, "\\ufffd");
-				len = 1;
-			}
-			i += len;
-			continue;
-		}
-		i++;
-		if (c == '"' || c == '\\') {
-			addc(o, '\\');
-			addc(o, (char)c);
-		} else if (c < 0x20 || c == 0x7f) {
-			add_hex(o, "\\u00", c);
-		} else {
-			addc(o, (char)c);
-		}
-	}
-	addc(o, '"');
 }
 
 static const char *time_text(struct out *o, int64_t t)
@@ -242,8 +135,8 @@ static void pid_item(struct out *o, pid_t pid, size_t i)
 {
 	char buf[24];
 	if (i)
-		addc(o, ',');
-	adds(o, u64_text((uint64_t)pid, buf));
+		out_putc(o, ',');
+	out_puts(o, out_u64_text((uint64_t)pid, buf));
 }
 
 const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t size)
@@ -251,10 +144,10 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 	switch (c->type) {
 	case CELL_NONE: return "-";
 	case CELL_STR: return c->s;
-	case CELL_U64: return u64_text(c->u, buf);
+	case CELL_U64: return out_u64_text(c->u, buf);
 	case CELL_SIZE:
 		if (o->bytes)
-			return u64_text(c->u, buf);
+			return out_u64_text(c->u, buf);
 		return shm_format_size(c->u, buf);
 	case CELL_TIME: return c->i ? time_text(o, c->i) : "-";
 	case CELL_KEY: return fixed_text(c->u, 16, 8, "0x", buf);
@@ -274,54 +167,52 @@ static void json_cell(struct out *o, const struct cell *c)
 	char buf[64];
 	switch (c->type) {
 	case CELL_NONE:
-		adds(o, "null");
+		out_puts(o, "null");
 		return;
 	case CELL_STR:
-		add_json_string(o, c->s);
+		out_put_json_string(o, c->s);
 		return;
 	case CELL_U64:
 	case CELL_SIZE:
 	case CELL_MODE:
-		adds(o, u64_text(c->u, buf));
+		out_puts(o, out_u64_text(c->u, buf));
 		return;
 	case CELL_TIME:
 		if (!c->i) {
-			adds(o, "null");
+			out_puts(o, "null");
 			return;
 		}
-		addc(o, '"');
-		adds(o, time_text(o, c->i));
-		addc(o, '"');
+		out_putc(o, '"');
+		out_puts(o, time_text(o, c->i));
+		out_putc(o, '"');
 		return;
 	case CELL_KEY:
-		addc(o, '"');
-		adds(o, cell_text(o, c, buf, sizeof(buf)));
-		addc(o, '"');
+		out_putc(o, '"');
+		out_puts(o, cell_text(o, c, buf, sizeof(buf)));
+		out_putc(o, '"');
 		return;
 	case CELL_STATUS:
-		addc(o, '[');
+		out_putc(o, '[');
 		if (c->u & SHM_MODE_DEST)
-			adds(o, "\"dest\"");
+			out_puts(o, "\"dest\"");
 		if ((c->u & SHM_MODE_DEST) && (c->u & SHM_MODE_LOCKED))
-			addc(o, ',');
+			out_putc(o, ',');
 		if (c->u & SHM_MODE_LOCKED)
-			adds(o, "\"locked\"");
-		addc(o, ']');
+			out_puts(o, "\"locked\"");
+		out_putc(o, ']');
 		return;
 	case CELL_PIDS:
-		addc(o, '[');
+		out_putc(o, '[');
 		each_pid(c, pid_item, o);
-		addc(o, ']');
+		out_putc(o, ']');
 		return;
 	case CELL_PERCENT:
 		snprintf(buf, sizeof(buf), "%llu.%02llu", (unsigned long long)(c->u / 100),
 			 (unsigned long long)(c->u % 100));
-		adds(o, buf);
+		out_puts(o, buf);
 		return;
 	}
 }
-
-static void print_table(struct out *o);
 
 /* Starts a table or JSON array of @cols; @first: the document's first. */
 static int begin(struct out *o, const char *root, const struct column **cols, size_t ncols,
@@ -336,17 +227,17 @@ static int begin(struct out *o, const char *root, const struct column **cols, si
 	if (!o->width)
 		return -ENOMEM;
 	if (o->mode == OUT_JSON) {
-		adds(o, first ? "{" : ",");
-		add_json_string(o, root);
-		adds(o, ":[");
+		out_puts(o, first ? "{" : ",");
+		out_put_json_string(o, root);
+		out_puts(o, ":[");
 	}
 	if (o->mode == OUT_RAW && o->headings) {
 		for (size_t i = 0; i < ncols; i++) {
 			if (i)
-				addc(o, ' ');
-			adds(o, cols[i]->name);
+				out_putc(o, ' ');
+			out_puts(o, cols[i]->name);
 		}
-		addc(o, '\n');
+		out_putc(o, '\n');
 	}
 	return o->oom ? -ENOMEM : 0;
 }
@@ -366,9 +257,9 @@ int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
 static void end(struct out *o)
 {
 	if (o->mode == OUT_TABLE)
-		print_table(o);
+		out_print_table(o);
 	else if (o->mode == OUT_JSON)
-		adds(o, o->rows ? "\n]" : "]");
+		out_puts(o, o->rows ? "\n]" : "]");
 }
 
 int out_section(struct out *o, const char *root, const struct column **cols, size_t ncols)
@@ -377,7 +268,7 @@ int out_section(struct out *o, const char *root, const struct column **cols, siz
 	if (o->mode == OUT_TABLE)
 		putc('\n', o->f); /* the arena holds only cells in table mode */
 	else if (o->mode == OUT_RAW)
-		addc(o, '\n');
+		out_putc(o, '\n');
 	return begin(o, root, cols, ncols, false);
 }
 
@@ -389,45 +280,37 @@ void out_free(struct out *o)
 	o->width = NULL;
 }
 
-static size_t display_width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
 static void json_key(struct out *o, const char *name)
 {
-	addc(o, '"');
+	out_putc(o, '"');
 	for (const char *p = name; *p; p++)
-		addc(o, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
-	adds(o, "\":");
+		out_putc(o, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+	out_puts(o, "\":");
 }
 
 /* bash and zsh give UID and GID special meaning; zsh even acts on assignment. */
 static void export_name(struct out *o, const char *name)
 {
-	adds(o, name);
+	out_puts(o, name);
 	if (!strcmp(name, "UID") || !strcmp(name, "GID"))
-		addc(o, '_');
+		out_putc(o, '_');
 }
 
 static void row_json(struct out *o, struct shm_ctx *ctx, const void *row,
 		     const struct cell *cells)
 {
 	if (o->rows)
-		addc(o, ',');
-	adds(o, "\n{");
+		out_putc(o, ',');
+	out_puts(o, "\n{");
 	for (size_t i = 0; i < o->ncols; i++) {
 		if (i)
-			addc(o, ',');
+			out_putc(o, ',');
 		json_key(o, o->cols[i]->name);
 		json_cell(o, &cells[i]);
 	}
 	if (o->json_extra)
 		o->json_extra(o, ctx, row);
-	addc(o, '}');
+	out_putc(o, '}');
 }
 
 static void row_text(struct out *o, const struct cell *cells)
@@ -441,42 +324,37 @@ static void row_text(struct out *o, const struct cell *cells)
 			if (pids)
 				each_pid(&cells[i], pid_item, o);
 			else
-				add_escaped(o, text);
-			addc(o, '\0');
-			size_t w = display_width(o->arena + start);
+				out_put_escaped(o, text);
+			out_putc(o, '\0');
+			size_t w = out_display_width(o->arena + start);
 			if (w > o->width[i])
 				o->width[i] = w;
 			continue;
 		}
 		if (i)
-			addc(o, ' ');
+			out_putc(o, ' ');
 		if (o->mode == OUT_EXPORT) {
 			export_name(o, o->cols[i]->name);
-			adds(o, "=\"");
+			out_puts(o, "=\"");
 			/* "-" is the table's word for nothing; a shell gets nothing. */
 			if (pids)
 				each_pid(&cells[i], pid_item, o);
 			else if (cells[i].type == CELL_STR || strcmp(text, "-"))
-				add_escaped(o, text);
-			addc(o, '"');
+				out_put_escaped(o, text);
+			out_putc(o, '"');
 		} else if (pids) {
 			each_pid(&cells[i], pid_item, o);
 		} else {
-			add_escaped(o, text);
+			out_put_escaped(o, text);
 		}
 	}
 	if (o->mode != OUT_TABLE)
-		addc(o, '\n');
+		out_putc(o, '\n');
 }
 
 void out_text(struct out *o, const char *s)
 {
-	adds(o, s);
-}
-
-void out_safe(struct out *o, const char *s)
-{
-	add_escaped(o, s);
+	out_puts(o, s);
 }
 
 static int flush_arena(struct out *o)
@@ -504,93 +382,13 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	return 0;
 }
 
-/* Table lines go out through one big buffer: per-field stdio calls cost more than the rest. */
-struct line_buf {
-	FILE *f;
-	size_t len;
-	char data[64 * 1024];
-};
-
-static void lb_flush(struct line_buf *lb)
-{
-	fwrite(lb->data, 1, lb->len, lb->f);
-	lb->len = 0;
-}
-
-static void lb_put(struct line_buf *lb, const char *s, size_t n)
-{
-	if (lb->len + n > sizeof(lb->data)) {
-		lb_flush(lb);
-		if (n > sizeof(lb->data)) {
-			fwrite(s, 1, n, lb->f);
-			return;
-		}
-	}
-	memcpy(lb->data + lb->len, s, n);
-	lb->len += n;
-}
-
-static void lb_pad(struct line_buf *lb, size_t n)
-{
-	static const char spaces[] = "                                ";
-	while (n) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		lb_put(lb, spaces, k);
-		n -= k;
-	}
-}
-
-static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
-			size_t len)
-{
-	size_t w = display_width(text);
-	if (i)
-		lb_put(lb, " ", 1);
-	if (o->cols[i]->right)
-		lb_pad(lb, o->width[i] - w);
-	lb_put(lb, text, len);
-	if (!o->cols[i]->right && i + 1 < o->ncols)
-		lb_pad(lb, o->width[i] - w);
-}
-
-static void print_table(struct out *o)
-{
-	struct line_buf *lb = malloc(sizeof(*lb));
-	if (!lb) {
-		o->oom = true;
-		return;
-	}
-	lb->f = o->f;
-	lb->len = 0;
-	if (o->headings) {
-		for (size_t i = 0; i < o->ncols; i++)
-			if (strlen(o->cols[i]->name) > o->width[i])
-				o->width[i] = strlen(o->cols[i]->name);
-		for (size_t i = 0; i < o->ncols; i++)
-			print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
-		lb_put(lb, "\n", 1);
-	}
-	const char *p = o->arena;
-	for (size_t r = 0; r < o->rows; r++) {
-		for (size_t i = 0; i < o->ncols; i++) {
-			size_t len = strlen(p);
-			print_field(o, lb, i, p, len);
-			p += len + 1;
-		}
-		lb_put(lb, "\n", 1);
-	}
-	lb_flush(lb);
-	free(lb);
-	o->arena_len = 0;
-}
-
 int out_finish(struct out *o)
 {
 	if (o->oom)
 		return -ENOMEM;
 	end(o);
 	if (o->mode == OUT_JSON)
-		adds(o, "}\n");
+		out_puts(o, "}\n");
 	int r = flush_arena(o);
 	if (fflush(o->f) != 0 || ferror(o->f))
 		r = -(errno ? errno : EIO);
@@ -602,41 +400,16 @@ int out_flush(struct out *o)
 	return o->oom ? -ENOMEM : flush_arena(o);
 }
 
-void out_print_safe(FILE *f, const char *s)
-{
-	struct out o = { .mode = OUT_TABLE };
-	add_escaped(&o, s);
-	if (o.arena)
-		fwrite(o.arena, 1, o.arena_len, f);
-	free(o.arena);
-}
-
 void out_json_key(struct out *o, const char *key)
 {
-	addc(o, ',');
-	add_json_string(o, key);
-	addc(o, ':');
-}
-
-void out_json_string(struct out *o, const char *s)
-{
-	add_json_string(o, s);
+	out_putc(o, ',');
+	out_put_json_string(o, key);
+	out_putc(o, ':');
 }
 
 void out_json_u64(struct out *o, uint64_t v)
 {
 	char buf[24];
-	adds(o, u64_text(v, buf));
+	out_puts(o, out_u64_text(v, buf));
 }
 
-char *out_escape_dup(const char *s, bool plain_backslash)
-{
-	struct out o = { .mode = OUT_TABLE, .plain_backslash = plain_backslash };
-	add_escaped(&o, s);
-	addc(&o, '\0');
-	if (o.oom) {
-		free(o.arena);
-		return NULL;
-	}
-	return o.arena;
-}

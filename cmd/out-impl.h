@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the emitter's files (out.c, escape.c, table.c) share, and no command sees. */
+#ifndef SHMTOOL_OUT_IMPL_H
+#define SHMTOOL_OUT_IMPL_H
+
+#include "out.h"
+
+/* Appends to the arena; a failure sets o->oom, checked once per row. */
+void out_put(struct out *o, const char *s, size_t n);
+void out_putc(struct out *o, char c);
+void out_puts(struct out *o, const char *s);
+void out_put_hex(struct out *o, const char *prefix, unsigned char c);
+/* @s for a terminal or shell in o->mode, or as a JSON string with its quotes. */
+void out_put_escaped(struct out *o, const char *s);
+void out_put_json_string(struct out *o, const char *s);
+
+char *out_u64_text(uint64_t v, char buf[static 24]);
+/* Terminal cells: UTF-8 continuation bytes take none. */
+size_t out_display_width(const char *s);
+/* Prints the rows held in the arena as an aligned table, and empties it. */
+void out_print_table(struct out *o);
+
+#endif
