@@ -70,17 +70,11 @@ static int attach_run(struct shm_ctx *ctx, int argc, const char **argv)
 	while ((val = cmd_next_opt(pc, "attach")) > 0)
 		read_only |= val == OPT_READ_ONLY;
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
-	const char **args = poptGetArgs(pc);
-	if (!args || !args[0] || args[1]) {
-		cmd_errorf("attach", args && args[0] ? args[1] : NULL, "%sexpects one SEGMENT (usage: shmtool attach [-r] SEGMENT)",
-			   args && args[0] ? "unexpected argument: " : "");
-		status = EXIT_USAGE;
-		goto done;
-	}
-	status = hold(ctx, args[0], read_only);
+	const char *operand = cmd_one_arg(pc, "attach", "shmtool attach [-r] SEGMENT");
+	status = operand ? hold(ctx, operand, read_only) : EXIT_USAGE;
 done:
 	poptFreeContext(pc);
 	return status;

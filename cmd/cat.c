@@ -183,17 +183,11 @@ static int cat_run(struct shm_ctx *ctx, int argc, const char **argv)
 	if (status != EXIT_OK)
 		goto done;
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
-	const char **args = poptGetArgs(pc);
-	if (!args || !args[0] || args[1]) {
-		cmd_errorf("cat", args && args[0] ? args[1] : NULL,
-			   "expects one SEGMENT (usage: shmtool cat [-o OFFSET] [-l LENGTH] SEGMENT)");
-		status = EXIT_USAGE;
-		goto done;
-	}
-	status = cat(ctx, args[0], &o);
+	const char *operand = cmd_one_arg(pc, "cat", "shmtool cat [-o OFFSET] [-l LENGTH] SEGMENT");
+	status = operand ? cat(ctx, operand, &o) : EXIT_USAGE;
 done:
 	free(arg);
 	poptFreeContext(pc);

@@ -45,6 +45,16 @@ int cmd_next_opt(poptContext pc, const char *cmd);
 void cmd_take_arg(poptContext pc, char **slot);
 
 #define CMD_OPT_HELP_EXIT (-100)
+#define CMD_CONTINUE (-1)
+
+/* After the option loop, from its last value: CMD_CONTINUE, or the status to exit with. */
+static inline int cmd_opts_end(int val)
+{
+	return val == 0 ? CMD_CONTINUE : val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+}
+
+/* The one operand a command takes; NULL after saying what is missing or extra. */
+const char *cmd_one_arg(poptContext pc, const char *cmd, const char *usage);
 
 /* Parses a size/duration option, reporting a bad one; 0 or EXIT_USAGE. */
 int cmd_parse_size(const char *cmd, const char *opt, const char *text, uint64_t *out);

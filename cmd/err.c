@@ -159,3 +159,15 @@ int cmd_parse_duration(const char *cmd, const char *opt, const char *text, uint6
 	return r < 0 ? report_number(cmd, opt, text, r,
 				     "duration (e.g. 90s, 10m, 2h, 3d, 1w)") : 0;
 }
+
+const char *cmd_one_arg(poptContext pc, const char *cmd, const char *usage)
+{
+	const char **args = poptGetArgs(pc);
+	if (args && args[0] && !args[1])
+		return args[0];
+	if (args && args[0])
+		cmd_errorf(cmd, args[1], "unexpected argument: expects one SEGMENT (usage: %s)", usage);
+	else
+		cmd_errorf(cmd, NULL, "expects one SEGMENT (usage: %s)", usage);
+	return NULL;
+}

@@ -45,7 +45,7 @@ static int ftok_run(struct shm_ctx *ctx, int argc, const char **argv)
 	while ((val = cmd_next_opt(pc, "ftok")) > 0)
 		want_explain |= val == OPT_EXPLAIN;
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
 	const char **args = poptGetArgs(pc);

@@ -183,7 +183,7 @@ static int limits_run(struct shm_ctx *ctx, int argc, const char **argv)
 		explain |= val == OPT_EXPLAIN;
 	}
 	if (val < 0)
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 	else if (json && explain) {
 		cmd_errorf("limits", NULL, "--explain is for people, --json for programs: choose one");
 		status = EXIT_USAGE;

@@ -170,17 +170,11 @@ static int pages_run(struct shm_ctx *ctx, int argc, const char **argv)
 	if (status != EXIT_OK)
 		goto done;
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
-	const char **args = poptGetArgs(pc);
-	if (!args || !args[0] || args[1]) {
-		cmd_errorf("pages", args && args[0] ? args[1] : NULL, "%sexpects one SEGMENT (usage: shmtool pages [-w WIDTH] SEGMENT)",
-			   args && args[0] ? "unexpected argument: " : "");
-		status = EXIT_USAGE;
-		goto done;
-	}
-	status = pages(ctx, args[0], (size_t)width, json);
+	const char *operand = cmd_one_arg(pc, "pages", "shmtool pages [-w WIDTH] SEGMENT");
+	status = operand ? pages(ctx, operand, (size_t)width, json) : EXIT_USAGE;
 done:
 	free(arg);
 	poptFreeContext(pc);

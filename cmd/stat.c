@@ -307,7 +307,7 @@ static int stat_run(struct shm_ctx *ctx, int argc, const char **argv)
 		explain |= val == OPT_EXPLAIN;
 	}
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
 	if (json && explain) {

@@ -147,7 +147,7 @@ static int usage_run(struct shm_ctx *ctx, int argc, const char **argv)
 		bytes |= val == OPT_BYTES;
 	}
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
 	if (poptPeekArg(pc)) {

@@ -262,7 +262,7 @@ static int write_run(struct shm_ctx *ctx, int argc, const char **argv)
 	if (status != EXIT_OK)
 		goto done;
 	if (val < 0) {
-		status = val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
+		status = cmd_opts_end(val);
 		goto done;
 	}
 	const char **args = poptGetArgs(pc);

@@ -278,27 +278,12 @@ check_new_commands() {
 	assert_output ''
 }
 
-# Starts a process in the namespace that holds memfd NAME open (with "abc" in
-# it); waits until it does.
-hold_memfd() {
-	local ready="$BATS_TEST_TMPDIR/memfd-$1-$RANDOM"
-	ns "$HELPERS/memfd" "$1" "$ready" 3>&- &
-	BG_PIDS+=($!)
-	local i
-	for i in $(seq 500); do
-		[ -e "$ready" ] && return 0
-		sleep 0.01
-	done
-	echo "memfd $1 did not come up" >&2
-	return 1
-}
-
 # stat and cat offer the memfd:PID:FD a process holds; rm, which cannot
 # remove one, does not.
 check_memfd() {
 	local sh=$1 id sysv
 	sysv=$(mkseg 4096)
-	hold_memfd shmtool-test
+	start_helper memfd shmtool-test
 	id=$(shmtool ls --memfd --raw -n -o ID,NAME | awk '$2 == "shmtool-test" { print $1 }')
 	[[ $id == memfd:*:[0-9]* ]] || fail "no memfd id in ls --memfd: '$id'"
 

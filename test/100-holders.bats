@@ -47,7 +47,7 @@ holder_pids() {
 	mine=$(ns_pid_of attach)
 	# a nested IPC namespace: its first segment has the same id, attached there
 	local ready="$BATS_TEST_TMPDIR/nested"
-	ns unshare --ipc sh -c "id=\$($HELPERS/mkseg 4096); [ \"\$id\" = $id ] && exec $HELPERS/attach \$id $ready" 3>&- &
+	ns unshare --ipc sh -c "id=\$($HELPERS/mkseg 4096); [ \"\$id\" = $id ] && exec $HELPERS/attach \$id rw $ready" 3>&- &
 	BG_PIDS+=($!)
 	for i in $(seq 300); do [ -e "$ready" ] && break; sleep 0.01; done
 	[ -e "$ready" ]

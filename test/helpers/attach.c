@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Test helper: attach System V segment ID (read-write, or "ro"), say so, wait for a signal. */
+/* Test helper: attach ID rw|ro READY-FILE attaches a System V segment, says so, waits. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,17 +8,17 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 3) {
-		fprintf(stderr, "usage: attach ID READY-FILE [ro]\n");
+	if (argc != 4) {
+		fprintf(stderr, "usage: attach ID rw|ro READY-FILE\n");
 		return 2;
 	}
 	int id = atoi(argv[1]);
-	int flags = argc > 3 && !strcmp(argv[3], "ro") ? SHM_RDONLY : 0;
+	int flags = !strcmp(argv[2], "ro") ? SHM_RDONLY : 0;
 	if (shmat(id, NULL, flags) == (void *)-1) {
 		perror("shmat");
 		return 1;
 	}
-	FILE *f = fopen(argv[2], "w");
+	FILE *f = fopen(argv[3], "w");
 	if (!f)
 		return 1;
 	fclose(f);

@@ -86,17 +86,7 @@ start_helper() {
 
 # A helper attached to shmid ID (read-write, or ro) that stays until killed.
 attach() {
-	local id=$1 mode=${2:-rw} ready
-	ready="$BATS_TEST_TMPDIR/attach-$id-$RANDOM"
-	ns "$HELPERS/attach" "$id" "$ready" "$mode" 3>&- &
-	BG_PIDS+=($!)
-	local i
-	for i in $(seq 500); do
-		[ -e "$ready" ] && return 0
-		sleep 0.01
-	done
-	echo "attach $id did not come up" >&2
-	return 1
+	start_helper attach "$1" "${2:-rw}"
 }
 
 # The pid, inside the namespace, of the newest process named NAME.
