@@ -34,13 +34,7 @@ start_churn() {
 	' churn "$secs" "$HELPERS" "$BATS_TEST_TMPDIR/shell-churn.out" 3>&- &
 	BG_PIDS+=($!)
 	SHELL_CHURN_PID=$!
-	local i
-	for i in $(seq 500); do
-		[ -e "$ready" ] && return 0
-		sleep 0.01
-	done
-	echo "churn did not come up" >&2
-	return 1
+	wait_for_file "$ready" churn
 }
 
 # Waits for the churn to end; says how much it did.
@@ -206,11 +200,8 @@ ALL_COLS=TYPE,ID,KEY,OWNER,GROUP,PERMS,MODE,SIZE,RSS,SWAP,NATTCH,PIDS,STATUS,CPI
 	local ready="$BATS_TEST_TMPDIR/keyloop-ready"
 	ns "$HELPERS/keyloop" "$key" 6 "$made_ids" "$ready" > "$BATS_TEST_TMPDIR/keyloop.out" 3>&- &
 	BG_PIDS+=($!)
-	local keyloop=$! i
-	for i in $(seq 500); do
-		[ -e "$ready" ] && break
-		sleep 0.01
-	done
+	local keyloop=$!
+	wait_for_file "$ready" keyloop || true
 	local end=$((SECONDS + 5)) tries=0 removed=0 gone=0 out="$BATS_TEST_TMPDIR/rm.out" form
 	: > "$out"
 	while [ "$SECONDS" -lt "$end" ]; do

@@ -75,12 +75,17 @@ start_helper() {
 	local ready="$BATS_TEST_TMPDIR/ready-$RANDOM$RANDOM"
 	ns "$HELPERS/$1" "${@:2}" "$ready" 3>&- &
 	BG_PIDS+=($!)
+	wait_for_file "$ready" "$1"
+}
+
+# Waits up to 5 s for FILE to appear; says WHAT did not come up otherwise.
+wait_for_file() {
 	local i
 	for i in $(seq 500); do
-		[ -e "$ready" ] && return 0
+		[ -e "$1" ] && return 0
 		sleep 0.01
 	done
-	echo "$1 did not come up" >&2
+	echo "$2 did not come up" >&2
 	return 1
 }
 
