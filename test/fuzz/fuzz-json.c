@@ -311,11 +311,10 @@ static void check_text(const char *s, size_t n, int mode)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	/* A C string: the input up to its first NUL, as every caller would pass it. */
+	char *s = strndup((const char *)data, size);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	size_t n = strlen(s);
 	check_json(s, n);
 	check_text(s, n, OUT_TABLE);

@@ -80,11 +80,10 @@ static void check_ftok(const char *s, const struct shm_ref *ref)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	/* A C string: the input up to its first NUL, as every caller would pass it. */
+	char *s = strndup((const char *)data, size);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 
 	int r = shm_posix_check_name(s);
 	if ((r == 0) != name_ok(s) || (r != 0 && r != -SHM_E_BAD_NAME))

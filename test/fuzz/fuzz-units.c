@@ -160,11 +160,10 @@ static void check_format(uint64_t bytes)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	/* A C string: the input up to its first NUL, as every caller would pass it. */
+	char *s = strndup((const char *)data, size);
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	check_parsers(s);
 	free(s);
 
