@@ -107,6 +107,15 @@ complete -c shmtool -n $c -l hugetlb -d 'use huge pages (System V only)'
 complete -c shmtool -n $c -l noreserve -d 'reserve no swap space (System V only)'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
+# The FILTERS ls and rm share (one option table in the tool: cmd/select.c).
+function __fish_shmtool_filters -a cond
+    complete -c shmtool -n $cond -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
+    complete -c shmtool -n $cond -l dest -d 'marked for removal'
+    complete -c shmtool -n $cond -l orphaned -d 'nobody holds it: System V unattached with its creator gone, POSIX unmapped and not open'
+    complete -c shmtool -n $cond -l min-size -x -d 'at least SIZE bytes'
+    complete -c shmtool -n $cond -l unused-for -x -d 'no attach, detach or change for DURATION'
+end
+
 # ls
 complete -c shmtool -n __fish_use_subcommand -a ls -d 'list System V segments and POSIX objects'
 set c '__fish_shmtool_using ls'
@@ -122,11 +131,7 @@ complete -c shmtool -n $c -s n -l noheadings -d 'no heading line'
 complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
 complete -c shmtool -n $c -s s -l sort -x -a '(__fish_shmtool_columns)' -d 'sort by column COL'
 complete -c shmtool -n $c -l reverse -d 'reverse the order'
-complete -c shmtool -n $c -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
-complete -c shmtool -n $c -l dest -d 'marked for removal'
-complete -c shmtool -n $c -l orphaned -d 'nobody holds it: System V unattached with its creator gone, POSIX unmapped and not open'
-complete -c shmtool -n $c -l min-size -x -d 'at least SIZE bytes'
-complete -c shmtool -n $c -l unused-for -x -d 'no attach, detach or change for DURATION'
+__fish_shmtool_filters $c
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # stat
@@ -170,11 +175,7 @@ complete -c shmtool -n $c -s q -l quiet -d 'print nothing on success'
 complete -c shmtool -n $c -l all -d 'every segment and object (semaphores excepted), or all the FILTERS select'
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
-complete -c shmtool -n $c -l user -x -a '(__fish_complete_users)' -d 'owned by USER (name or uid)'
-complete -c shmtool -n $c -l dest -d 'marked for removal'
-complete -c shmtool -n $c -l orphaned -d 'nobody holds it: System V unattached with its creator gone, POSIX unmapped and not open'
-complete -c shmtool -n $c -l min-size -x -d 'at least SIZE bytes'
-complete -c shmtool -n $c -l unused-for -x -d 'no attach, detach or change for DURATION'
+__fish_shmtool_filters $c
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # ftok PATH PROJ
