@@ -376,12 +376,7 @@ const struct column shm_columns[] = {
 
 const struct column *column_find(const char *name)
 {
-	return columns_find(shm_columns, name);
-}
-
-const struct column *columns_find(const struct column *table, const char *name)
-{
-	for (const struct column *col = table; col->name; col++)
+	for (const struct column *col = shm_columns; col->name; col++)
 		if (!strcasecmp(col->name, name))
 			return col;
 	return NULL;

@@ -26,7 +26,6 @@ static const char *const shm_errors[] = {
 	[SHM_E_FTOK_PATH - SHM_E_SYNTAX] = "ftok PATH does not exist, so it makes no key",
 	[SHM_E_TOO_SMALL - SHM_E_SYNTAX] =
 		"exists and is smaller than the size asked for (segments are never resized)",
-	[SHM_E_RANGE_END - SHM_E_SYNTAX] = "range passes the end of the segment",
 	/* said of an object: with no shm directory, it is not there */
 	[SHM_E_NO_DIR - SHM_E_SYNTAX] = "no such segment",
 	[SHM_E_CHANGED - SHM_E_SYNTAX] =

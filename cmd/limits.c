@@ -146,7 +146,7 @@ static void print_explanations(const struct limit_row *rows, size_t n)
 static int show(struct shm_ctx *ctx, bool json, bool bytes, bool explain)
 {
 	struct shm_limits l;
-	int r = shm_limits_read(ctx, &l);
+	int r = shm_limits_read(ctx, true, &l);
 	if (r < 0) {
 		cmd_error_sys("limits", "/proc/sys/kernel/shm*", r);
 		return EXIT_FAIL;

@@ -128,20 +128,16 @@ static bool needs_usage(const struct column **cols, size_t n, const char *sort)
 	return sort && (column_find(sort) == rss || column_find(sort) == swap);
 }
 
-static int sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_list *list)
+static void sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_list *list)
 {
 	if (o->sort) {
+		/* o->sort names a column: ls_run checked it before listing anything. */
 		struct sort_ctx s = { ctx, column_find(o->sort), o->reverse ? -1 : 1 };
-		if (!s.col) {
-			cmd_errorf("ls", o->sort, "unknown column for --sort");
-			return EXIT_USAGE;
-		}
 		if (list->n > 1)
 			qsort_r(list->v, list->n, sizeof(*list->v), by_column, &s);
 	} else if (o->reverse) {
 		reverse(list);
 	}
-	return 0;
 }
 
 static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,
@@ -208,9 +204,8 @@ static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	o.sel.need_usage = needs_usage(cols, ncols, o.sort);
 	status = select_list("ls", ctx, &o.sel, &list);
-	int st = sort_list(ctx, &o, &list);
-	if (st == 0)
-		st = emit(ctx, &o, cols, ncols, &list);
+	sort_list(ctx, &o, &list);
+	int st = emit(ctx, &o, cols, ncols, &list);
 	if (st != 0)
 		status = st;
 done:

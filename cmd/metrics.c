@@ -161,7 +161,7 @@ static int write_metrics(struct shm_ctx *ctx, FILE *f, const struct shm_list *li
 	struct totals t;
 	struct shm_limits l;
 	uint64_t shmem = 0;
-	int r = shm_limits_read(ctx, &l);
+	int r = shm_limits_read(ctx, false, &l);
 	if (r < 0) {
 		cmd_error_sys("metrics", "/proc/sys/kernel/shm*", r);
 		return EXIT_FAIL;

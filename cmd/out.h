@@ -52,7 +52,6 @@ const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
 
 extern const struct column shm_columns[];
 const struct column *column_find(const char *name); /* in shm_columns */
-const struct column *columns_find(const struct column *table, const char *name);
 /*
  * "COL,COL" or "+COL,COL" (added to @defaults) into a new array; on an unknown
  * column returns -ENOENT with its name in @bad (a pointer into @spec's copy).

@@ -22,18 +22,28 @@ static int read_sysctl(struct shm_ctx *ctx, const char *name, uint64_t *out)
 	return shm_parse_u64(buf, out);
 }
 
+static int take_largest(const struct shm_seg *seg, void *arg)
+{
+	uint64_t *largest = arg;
+	if (seg->size > *largest)
+		*largest = seg->size;
+	return 0;
+}
+
+/* One more pass over the segments: only for those who show it. */
 static void largest_segment(struct shm_ctx *ctx, struct shm_limits *out)
 {
+	if (shm_sysv_walk(ctx, take_largest, &out->largest) != -ENOSYS)
+		return;
 	struct shm_list list;
 	shm_list_init(&list);
 	if (shm_sysv_list(ctx, false, &list) == 0)
 		shm_list_foreach(seg, &list)
-			if (seg->size > out->largest)
-				out->largest = seg->size;
+			take_largest(seg, &out->largest);
 	shm_list_free(&list);
 }
 
-int shm_limits_read(struct shm_ctx *ctx, struct shm_limits *out)
+int shm_limits_read(struct shm_ctx *ctx, bool with_largest, struct shm_limits *out)
 {
 	memset(out, 0, sizeof(*out));
 	int r = read_sysctl(ctx, "shmmax", &out->shmmax);
@@ -51,7 +61,8 @@ int shm_limits_read(struct shm_ctx *ctx, struct shm_limits *out)
 		out->used_ids = (uint64_t)info.used_ids;
 		out->used_pages = info.shm_tot;
 	}
-	largest_segment(ctx, out);
+	if (with_largest)
+		largest_segment(ctx, out);
 	struct statvfs vfs;
 	if (statvfs(shm_ctx_shm_dir(ctx), &vfs) == 0) {
 		out->has_shm_dir = true;

@@ -40,7 +40,7 @@ int shm_list_push(struct shm_list *list, struct shm_seg **out)
 	return 0;
 }
 
-int64_t shm_seg_last_use(const struct shm_seg *seg)
+static int64_t last_use(const struct shm_seg *seg)
 {
 	int64_t t = seg->ctime;
 	if (seg->atime > t)
@@ -84,7 +84,7 @@ bool shm_filter_match(struct shm_ctx *ctx, const struct shm_filter *f, const str
 	if (seg->size < f->min_size)
 		return false;
 	if (f->by_unused) {
-		int64_t idle = shm_ctx_now(ctx) - shm_seg_last_use(seg);
+		int64_t idle = shm_ctx_now(ctx) - last_use(seg);
 		if (idle < 0 || (uint64_t)idle < f->unused_for)
 			return false;
 	}

@@ -25,7 +25,6 @@ enum shm_error {
 	SHM_E_NOT_SHM,        /* a /dev/shm entry that is not a regular file */
 	SHM_E_FTOK_PATH,      /* ftok: PATH does not exist */
 	SHM_E_TOO_SMALL,      /* create: an existing segment is smaller than asked */
-	SHM_E_RANGE_END,      /* cat/write: the range passes the end of the segment */
 	SHM_E_NO_DIR,         /* the shm directory does not exist */
 	SHM_E_CHANGED,        /* the object changed size while being read */
 	SHM_E_MAX,
@@ -237,12 +236,13 @@ struct shm_limits {
 	bool has_rmid_forced;
 	uint64_t page_size;
 	uint64_t used_ids, used_pages; /* SHM_INFO */
-	uint64_t largest;              /* the largest segment, bytes */
+	uint64_t largest;              /* the largest segment, bytes (with_largest) */
 	bool has_shm_dir;
 	uint64_t shm_dir_size, shm_dir_used, shm_dir_avail; /* statvfs of the shm directory */
 };
 
-int shm_limits_read(struct shm_ctx *ctx, struct shm_limits *out);
+/* @with_largest: find the largest segment too, one more pass over them all. */
+int shm_limits_read(struct shm_ctx *ctx, bool with_largest, struct shm_limits *out);
 /* Shmem from /proc/meminfo, in bytes. */
 int shm_meminfo_shmem(struct shm_ctx *ctx, uint64_t *bytes);
 
@@ -286,6 +286,5 @@ struct shm_filter {
 
 bool shm_filter_match(struct shm_ctx *ctx, const struct shm_filter *f, const struct shm_seg *seg);
 bool shm_seg_orphaned(struct shm_ctx *ctx, const struct shm_seg *seg);
-int64_t shm_seg_last_use(const struct shm_seg *seg);
 
 #endif
