@@ -27,6 +27,8 @@ void cmd_error(const char *cmd, const char *subject, int err);
 void cmd_error_sys(const char *cmd, const char *subject, int err);
 /* Errors that mean the user typed something wrong: exit status 2. */
 bool cmd_is_usage_error(int err);
+/* Why the holders of an object may be incomplete, in words (h not complete). */
+const char *cmd_unseen_text(const struct shm_holders *h, char *buf, size_t size);
 void cmd_errorf(const char *cmd, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -170,3 +170,23 @@ const char *cmd_one_arg(poptContext pc, const char *cmd, const char *usage)
 		cmd_errorf(cmd, NULL, "expects one SEGMENT (usage: %s)", usage);
 	return NULL;
 }
+
+const char *cmd_unseen_text(const struct shm_holders *h, char *buf, size_t size)
+{
+	switch (h->unseen) {
+	case SHM_UNSEEN_HIDEPID:
+		snprintf(buf, size, "/proc is mounted hidepid=invisible: processes it hides are "
+			 "not counted");
+		break;
+	case SHM_UNSEEN_PIDNS:
+		snprintf(buf, size, "/proc shows one PID namespace, not the processes of its "
+			 "parents (--pidns-only trusts it)");
+		break;
+	case SHM_UNSEEN_NONE:
+	default:
+		snprintf(buf, size, "%zu process%s could not be read", h->hidden,
+			 h->hidden == 1 ? "" : "es");
+		break;
+	}
+	return buf;
+}

@@ -52,9 +52,11 @@ static const struct explanation explanations[] = {
 	  "inode = shmid, in this IPC namespace", NULL },
 	{ "mapped", NULL, "processes mapping it: lines of /proc/PID/maps with its device and "
 	  "inode, (deleted) ones too" },
-	{ "open", NULL, "processes holding an fd to it: links in /proc/PID/fd" },
+	{ "open", NULL, "processes holding an fd to it: /proc/PID/fdinfo's mnt_id and ino" },
 	{ "hidden", "processes whose maps or fds could not be read (run as root to see them)",
 	  NULL },
+	{ "unseen", "processes /proc does not list at all (hidepid, or a child PID namespace's "
+	  "/proc): nothing they hold is counted", NULL },
 };
 
 const char *explain_field(const char *label, bool file)

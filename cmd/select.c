@@ -120,6 +120,10 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 		cmd_errorf(cmd, path, "%s: no process can be seen, so none is known to be orphaned",
 			   strerror(-r));
 		status = EXIT_FAIL;
+	} else if (sel->filter.orphaned && !shm_holders_complete(h) && (all || sel->posix)) {
+		char why[160];
+		cmd_errorf(cmd, shm_ctx_proc_root(ctx), "%s, so no POSIX object is called orphaned",
+			   cmd_unseen_text(h, why, sizeof(why)));
 	}
 	apply_filter(ctx, sel, out);
 	return status;

@@ -55,12 +55,16 @@ static const struct shm_cmd *find_command(const char *name)
 
 static void usage(FILE *f)
 {
-	fputs("Usage: shmtool [-h|--help] [-V|--version] COMMAND [OPTIONS] [ARGS]\n\n"
+	fputs("Usage: shmtool [-h|--help] [-V|--version] [GLOBAL OPTIONS] COMMAND [OPTIONS] [ARGS]\n\n"
 	      "System V and POSIX shared memory, in one view.\n\n"
 	      "Commands:\n", f);
 	for (const struct shm_cmd *const *c = commands; *c; c++)
 		fprintf(f, "  %-8s %s\n", (*c)->name, (*c)->summary);
 	fputs("  help     show a command's manual page\n\n"
+	      "Global options:\n"
+	      "  --pidns-only    trust that no process outside /proc's PID namespace holds an object\n"
+	      "  --proc DIR      read DIR instead of /proc (for tests)\n"
+	      "  --shm-dir DIR   use DIR instead of /dev/shm (for tests)\n\n"
 	      "SEGMENT is ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ, /NAME or memfd:PID:FD.\n"
 	      "Run 'shmtool COMMAND --help' for its options, 'shmtool help COMMAND' for its page.\n",
 	      f);
@@ -110,15 +114,22 @@ static int unknown_command(const char *name)
 	return EXIT_USAGE;
 }
 
-static int run_command(const struct shm_cmd *cmd, int argc, const char **argv)
+/* Global options that shape the context every command runs in. */
+struct globals {
+	char *proc_root, *shm_dir; /* options only: the environment never redirects root */
+	int pidns_only;
+};
+
+static int run_command(const struct globals *g, const struct shm_cmd *cmd, int argc,
+		       const char **argv)
 {
 	struct shm_ctx *ctx;
-	/* Test and fuzz hooks: point the library at another /proc or /dev/shm. */
-	int r = shm_ctx_new(getenv("SHMTOOL_PROC"), getenv("SHMTOOL_SHM_DIR"), &ctx);
+	int r = shm_ctx_new(g->proc_root, g->shm_dir, &ctx);
 	if (r < 0) {
 		cmd_error_sys(cmd->name, NULL, r);
 		return EXIT_FAIL;
 	}
+	shm_ctx_set_pidns_only(ctx, g->pidns_only);
 	/* popt's help says "Usage: ARGV0": make that "shmtool CMD". */
 	char name[64];
 	snprintf(name, sizeof(name), "shmtool %s", cmd->name);
@@ -135,7 +146,7 @@ static int run_command(const struct shm_cmd *cmd, int argc, const char **argv)
 }
 
 /* `shmtool help CMD`: the manual page, or the --help text when it is not installed. */
-static int help(int argc, const char **argv)
+static int help(const struct globals *g, int argc, const char **argv)
 {
 	if (argc < 2) {
 		usage(stdout);
@@ -168,15 +179,22 @@ static int help(int argc, const char **argv)
 		return EXIT_OK;
 	}
 	const char *args[] = { cmd->name, "--help", NULL };
-	return run_command(cmd, 2, args);
+	return run_command(g, cmd, 2, args);
 }
 
 int main(int argc, const char **argv)
 {
 	int show_help = 0, show_version = 0;
+	struct globals g = { 0 };
 	struct poptOption options[] = {
 		{ "help", 'h', POPT_ARG_NONE, &show_help, 0, "show this help", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &show_version, 0, "show the version", NULL },
+		{ "pidns-only", 0, POPT_ARG_NONE, &g.pidns_only, 0,
+		  "trust that no process outside /proc's PID namespace holds an object", NULL },
+		{ "proc", 0, POPT_ARG_STRING, &g.proc_root, 0, "read DIR instead of /proc (for tests)",
+		  "DIR" },
+		{ "shm-dir", 0, POPT_ARG_STRING, &g.shm_dir, 0,
+		  "use DIR instead of /dev/shm (for tests)", "DIR" },
 		POPT_TABLEEND,
 	};
 	poptContext pc = poptGetContext("shmtool", argc, argv, options,
@@ -210,13 +228,15 @@ int main(int argc, const char **argv)
 	while (rest[nrest])
 		nrest++;
 	if (!strcmp(rest[0], "help")) {
-		status = help(nrest, rest);
+		status = help(&g, nrest, rest);
 		goto done;
 	}
 	const struct shm_cmd *cmd = find_command(rest[0]);
-	status = cmd ? run_command(cmd, nrest, rest) : unknown_command(rest[0]);
+	status = cmd ? run_command(&g, cmd, nrest, rest) : unknown_command(rest[0]);
 done:
 	poptFreeContext(pc);
+	free(g.proc_root);
+	free(g.shm_dir);
 	if (fflush(stdout) != 0 && status == EXIT_OK)
 		status = EXIT_FAIL;
 	return status;

@@ -172,6 +172,12 @@ static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_s
 		out_text(o, line);
 		print_explanation(o, explain, "hidden", seg);
 	}
+	if (h->unseen != SHM_UNSEEN_NONE) {
+		char why[160], line[192];
+		snprintf(line, sizeof(line), "unseen:  %s\n", cmd_unseen_text(h, why, sizeof(why)));
+		out_text(o, line);
+		print_explanation(o, explain, "unseen", seg);
+	}
 }
 
 static void json_holds(struct out *o, struct shm_ctx *ctx, const char *key,
@@ -222,6 +228,9 @@ static void json_holders(struct out *o, struct shm_ctx *ctx, const void *row)
 	}
 	out_json_key(o, "hidden_processes");
 	out_json_u64(o, h->hidden);
+	out_json_key(o, "unseen_processes");
+	out_text(o, h->unseen == SHM_UNSEEN_HIDEPID ? "\"hidepid\"" :
+		    h->unseen == SHM_UNSEEN_PIDNS ? "\"pidns\"" : "null");
 }
 
 static int lookup(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg *seg)

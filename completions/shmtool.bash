@@ -148,14 +148,17 @@ _shmtool()
         w=${words[i]}
         case $w in
         -h | --help | -V | --version) return ;;
+        --proc | --shm-dir) ((i++)) ;; # a global option's value
         -*) ;;
         *) cmd=$w cmdi=$i && break ;;
         esac
     done
 
     if [[ -z $cmd ]]; then
-        if [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W '-h --help -V --version' -- "$cur"))
+        if [[ $prev == --proc || $prev == --shm-dir ]]; then
+            _filedir -d
+        elif [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W '-h --help -V --version --pidns-only --proc --shm-dir' -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
         fi

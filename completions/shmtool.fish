@@ -96,6 +96,9 @@ complete -c shmtool -f
 # Global options and commands.
 complete -c shmtool -n __fish_use_subcommand -s h -l help -d 'show help and exit'
 complete -c shmtool -n __fish_use_subcommand -s V -l version -d 'show the version and exit'
+complete -c shmtool -n __fish_use_subcommand -l pidns-only -d 'trust that no process outside the PID namespace of /proc holds an object'
+complete -c shmtool -n __fish_use_subcommand -l proc -x -a '(__fish_complete_directories)' -d 'read DIR instead of /proc (for tests)'
+complete -c shmtool -n __fish_use_subcommand -l shm-dir -x -a '(__fish_complete_directories)' -d 'use DIR instead of /dev/shm (for tests)'
 
 # create [SEGMENT]: a new key or /NAME, typed
 complete -c shmtool -n __fish_use_subcommand -a create -d 'make a System V segment or a POSIX object'

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -17,7 +19,7 @@ struct cache_entry {
 	struct cache_entry *next;
 	uint32_t id;
 	bool known;      /* name looked up and found / process alive */
-	int64_t start;   /* process start, seconds since the epoch */
+	int64_t start;   /* process start, milliseconds since the epoch; -1 unknown */
 	char *name;
 };
 
@@ -29,8 +31,11 @@ struct shm_ctx {
 	char *proc_root;
 	char *shm_dir;
 	struct cache users, groups, procs;
-	int64_t boot_time; /* -1 until read */
 	int64_t now;
+	bool pidns_only;
+	int unseen;            /* enum shm_unseen, -1 until found */
+	int shmem_state;       /* 0 unknown, 1 known */
+	uint64_t shmem_dev, shmem_mnt_id;
 	/*
 	 * Two scans at most: mappings only, and mappings with fds. Neither is
 	 * freed before the context, since cells still point into the first.
@@ -83,8 +88,8 @@ int shm_ctx_new(const char *proc_root, const char *shm_dir, struct shm_ctx **out
 		shm_ctx_free(ctx);
 		return -ENOMEM;
 	}
-	ctx->boot_time = -1;
 	ctx->now = time(NULL);
+	ctx->unseen = -1;
 	*out = ctx;
 	return 0;
 }
@@ -111,6 +116,106 @@ const char *shm_ctx_proc_root(const struct shm_ctx *ctx)
 const char *shm_ctx_shm_dir(const struct shm_ctx *ctx)
 {
 	return ctx->shm_dir;
+}
+
+void shm_ctx_set_pidns_only(struct shm_ctx *ctx, bool on)
+{
+	ctx->pidns_only = on;
+}
+
+int shm_ctx_shmem_identity(struct shm_ctx *ctx, uint64_t *dev, uint64_t *mnt_id)
+{
+	if (!ctx->shmem_state) {
+		ctx->shmem_state = 1;
+		ctx->shmem_mnt_id = UINT64_MAX;
+		int fd = memfd_create("shmtool-probe", MFD_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0) {
+			ctx->shmem_dev = st.st_dev;
+			char path[PATH_MAX], buf[512];
+			snprintf(path, sizeof(path), "%s/self/fdinfo/%d", ctx->proc_root, fd);
+			const char *m;
+			if (shm_read_small(path, buf, sizeof(buf)) > 0 && (m = strstr(buf, "mnt_id:")))
+				ctx->shmem_mnt_id = strtoull(m + 7, NULL, 10);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	*dev = ctx->shmem_dev;
+	*mnt_id = ctx->shmem_mnt_id;
+	return 0;
+}
+
+/* The inode of a namespace link "pid:[4026531836]", or 0. */
+static uint64_t ns_inode(const char *path)
+{
+	char link[64];
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = '\0';
+	const char *p = strchr(link, '[');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
+}
+
+/* The kernel gives the initial PID namespace this fixed inode (PROC_PID_INIT_INO). */
+#define INIT_PID_NS_INO 0xEFFFFFFCu
+
+/*
+ * A /proc shows the processes of the PID namespace it was mounted in. Its
+ * pid 1 says which; when pid 1's link may not be read, our own namespace
+ * does (we are listed in it, so it is ours or an ancestor of ours).
+ */
+static bool proc_of_child_pidns(const struct shm_ctx *ctx)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/1/ns/pid", ctx->proc_root);
+	uint64_t ino = ns_inode(path);
+	if (!ino) {
+		snprintf(path, sizeof(path), "%s/self/ns/pid", ctx->proc_root);
+		ino = ns_inode(path);
+	}
+	return ino != INIT_PID_NS_INO;
+}
+
+/* Whether the /proc mount hides processes from whoever may not ptrace them. */
+static bool proc_hides_pids(const struct shm_ctx *ctx)
+{
+	char path[PATH_MAX], root[PATH_MAX];
+	if (!realpath(ctx->proc_root, root))
+		return false;
+	snprintf(path, sizeof(path), "%s/self/mountinfo", ctx->proc_root);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	char *line = NULL;
+	size_t cap = 0;
+	bool hides = false;
+	while (getline(&line, &cap, f) > 0) {
+		char mnt[PATH_MAX];
+		/* id parent maj:min root mount-point ...: a later mount over the same point wins. */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 || strcmp(mnt, root))
+			continue;
+		const char *sep = strstr(line, " - ");
+		hides = sep && (strstr(sep, "hidepid=2") || strstr(sep, "hidepid=invisible") ||
+				strstr(sep, "hidepid=4") || strstr(sep, "hidepid=ptraceable"));
+	}
+	free(line);
+	fclose(f);
+	return hides;
+}
+
+enum shm_unseen shm_ctx_unseen_processes(struct shm_ctx *ctx)
+{
+	if (ctx->unseen < 0) {
+		if (proc_hides_pids(ctx))
+			ctx->unseen = SHM_UNSEEN_HIDEPID;
+		else if (!ctx->pidns_only && proc_of_child_pidns(ctx))
+			ctx->unseen = SHM_UNSEEN_PIDNS;
+		else
+			ctx->unseen = SHM_UNSEEN_NONE;
+	}
+	return (enum shm_unseen)ctx->unseen;
 }
 
 int64_t shm_ctx_now(struct shm_ctx *ctx)
@@ -176,23 +281,14 @@ ssize_t shm_read_small(const char *path, char *buf, size_t size)
 	return n;
 }
 
-static int64_t boot_time(struct shm_ctx *ctx)
-{
-	if (ctx->boot_time >= 0)
-		return ctx->boot_time;
-	ctx->boot_time = 0;
-	char path[PATH_MAX], buf[8192];
-	snprintf(path, sizeof(path), "%s/stat", ctx->proc_root);
-	if (shm_read_small(path, buf, sizeof(buf)) < 0)
-		return 0;
-	const char *p = strstr(buf, "\nbtime ");
-	if (p)
-		ctx->boot_time = strtoll(p + 7, NULL, 10);
-	return ctx->boot_time;
-}
-
-/* Start time from /proc/PID/stat field 22; the comm before it may hold spaces and ')'. */
-static int64_t proc_start(struct shm_ctx *ctx, pid_t pid)
+/*
+ * When process @pid started, in milliseconds on the realtime clock, or -1.
+ * /proc/PID/stat gives the start in ticks of the boot clock; it is carried to
+ * the realtime clock by the two clocks' offset now, read at one instant (not
+ * /proc/stat's btime, rounded to the second). Field 22; the comm before it
+ * may hold spaces and ')'.
+ */
+static int64_t proc_start_ms(struct shm_ctx *ctx, pid_t pid)
 {
 	char path[PATH_MAX], buf[1024];
 	snprintf(path, sizeof(path), "%s/%d/stat", ctx->proc_root, (int)pid);
@@ -208,7 +304,13 @@ static int64_t proc_start(struct shm_ctx *ctx, pid_t pid)
 		return -1;
 	long long ticks = strtoll(p + 1, NULL, 10);
 	long hz = sysconf(_SC_CLK_TCK);
-	return boot_time(ctx) + ticks / (hz > 0 ? hz : 100);
+	struct timespec real, boot;
+	if (ticks < 0 || clock_gettime(CLOCK_REALTIME, &real) < 0 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) < 0)
+		return -1;
+	int64_t real_ms = (int64_t)real.tv_sec * 1000 + real.tv_nsec / 1000000;
+	int64_t boot_ms = (int64_t)boot.tv_sec * 1000 + boot.tv_nsec / 1000000;
+	return real_ms - boot_ms + ticks * 1000 / (hz > 0 ? hz : 100);
 }
 
 static struct cache_entry *proc_entry(struct shm_ctx *ctx, pid_t pid)
@@ -226,7 +328,7 @@ static struct cache_entry *proc_entry(struct shm_ctx *ctx, pid_t pid)
 		buf[n - 1] = '\0';
 	e->name = strdup(buf);
 	e->known = true;
-	e->start = proc_start(ctx, pid);
+	e->start = proc_start_ms(ctx, pid);
 	return e;
 }
 
@@ -247,8 +349,13 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 		return true;
 	if (!e->known)
 		return false;
-	/* Two seconds of slack: btime and start ticks are both rounded down. */
-	return !(since > 0 && e->start > since + 2);
+	/*
+	 * The creator started before it made the segment. @since has whole
+	 * seconds, so the making happened before @since + 1: a process that
+	 * started at or after that is another one that reuses the pid.
+	 */
+	return !(since > 0 && since < INT64_MAX / 1000 - 1 && e->start >= 0 &&
+		 e->start >= (since + 1) * 1000);
 }
 
 int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)

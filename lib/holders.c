@@ -3,6 +3,11 @@
  * Who holds shared memory: one pass over /proc/PID/maps and /proc/PID/fd for
  * every process, into one sorted index. A System V attachment counts only when
  * the process is in our IPC namespace: shmid N elsewhere is another segment.
+ *
+ * Objects are matched by device and inode, never by path: a bind mount, a
+ * chroot or a symlinked shm directory shows another path for the same file.
+ * Nothing here touches a holder's file: device and inode come from maps lines
+ * and fdinfo, so a file system that stops answering (FUSE) cannot hang the scan.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,13 +20,25 @@
 
 #include "internal.h"
 
+/* maps is read in chunks of this size: memory stays bounded whatever one process maps. */
+#define MAPS_CHUNK (64 * 1024)
+
+struct mnt_dev {
+	uint64_t mnt_id, dev;
+};
+
 struct scan {
 	struct shm_ctx *ctx;
 	struct shm_holders *h;
+	bool with_fds;
 	char ipc_ns[64];      /* our /proc/self/ns/ipc link */
-	char *buf;            /* maps text, reused for every process */
-	size_t cap;
-	size_t shm_dir_len;
+	char buf[MAPS_CHUNK + 1];
+	uint64_t shm_dev;     /* the shm directory's device; 0 when it has none */
+	uint64_t shmem_dev;   /* the kernel's internal shmem mount: memfds, System V */
+	uint64_t shmem_mnt_id;
+	struct mnt_dev *mnts; /* mount id -> device, learned from mountinfo as needed */
+	size_t nmnts, capmnts;
+	char mnts_ns[64];     /* the mount namespace whose mountinfo was read last */
 };
 
 static int push(struct shm_holders *h, const struct shm_hold *hold)
@@ -38,41 +55,6 @@ static int push(struct shm_holders *h, const struct shm_hold *hold)
 	return 0;
 }
 
-/* The whole of a /proc file of unknown size into s->buf; its length or -errno. */
-static ssize_t slurp(struct scan *s, const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	size_t len = 0;
-	for (;;) {
-		if (s->cap - len < 4096) {
-			size_t cap = s->cap ? s->cap * 2 : 64 * 1024;
-			char *p = realloc(s->buf, cap);
-			if (!p) {
-				close(fd);
-				return -ENOMEM;
-			}
-			s->buf = p;
-			s->cap = cap;
-		}
-		ssize_t n = read(fd, s->buf + len, s->cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			close(fd);
-			return -e;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	s->buf[len] = '\0';
-	return (ssize_t)len;
-}
-
 static bool same_ipc_ns(struct scan *s, const char *pid)
 {
 	char path[PATH_MAX], link[64];
@@ -84,6 +66,7 @@ static bool same_ipc_ns(struct scan *s, const char *pid)
 	return !strcmp(link, s->ipc_ns);
 }
 
+/* The memfd's name from "/memfd:NAME" or "/memfd:NAME (deleted)". */
 static char *memfd_name(const char *path)
 {
 	const char *p = path + strlen("/memfd:");
@@ -94,33 +77,65 @@ static char *memfd_name(const char *path)
 	return strndup(p, len);
 }
 
-/* "start-end perms offset major:minor inode   path": the fields we need of one line. */
+static bool hex_field(char **p, char stop, unsigned long long *out)
+{
+	char *end;
+	errno = 0;
+	*out = strtoull(*p, &end, 16);
+	if (end == *p || *end != stop || errno)
+		return false;
+	*p = end + 1;
+	return true;
+}
+
+/*
+ * "start-end perms offset major:minor inode   path", parsed by hand: the scan
+ * reads every line of every process. False for a line of another shape.
+ */
+static bool split_maps_line(char *line, struct shm_hold *hold, const char **path)
+{
+	unsigned long long start, end, off, maj, min, ino;
+	char *p = line;
+	if (!hex_field(&p, '-', &start) || !hex_field(&p, ' ', &end))
+		return false;
+	if (strlen(p) < 5 || p[4] != ' ')
+		return false;
+	hold->writable = p[1] == 'w';
+	p += 5;
+	if (!hex_field(&p, ' ', &off) || !hex_field(&p, ':', &maj) || !hex_field(&p, ' ', &min))
+		return false;
+	char *e;
+	errno = 0;
+	ino = strtoull(p, &e, 10);
+	if (e == p || errno || (*e != ' ' && *e != '\0'))
+		return false;
+	while (*e == ' ')
+		e++;
+	*path = e;
+	hold->start = start;
+	hold->end = end;
+	hold->dev = makedev(maj, min);
+	hold->ino = ino;
+	return true;
+}
+
 static int parse_maps_line(struct scan *s, pid_t pid, char *line, int *ns_state, const char *pid_s)
 {
-	unsigned long long start, end, off, ino;
-	unsigned maj, min;
-	char perms[5];
-	int path_at = 0;
-	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &off, &maj,
-		   &min, &ino, &path_at) < 7)
+	struct shm_hold hold = { .pid = pid, .fd = -1 };
+	const char *path;
+	if (!split_maps_line(line, &hold, &path))
 		return 0;
-	const char *path = path_at ? line + path_at : "";
-	struct shm_hold hold = {
-		.pid = pid, .fd = -1, .start = start, .end = end, .writable = perms[1] == 'w',
-		.dev = makedev(maj, min), .ino = ino,
-	};
 	if (!strncmp(path, "/SYSV", 5)) {
 		if (*ns_state == 0)
 			*ns_state = same_ipc_ns(s, pid_s) ? 1 : -1;
-		if (*ns_state < 0 || ino > INT32_MAX)
+		if (*ns_state < 0 || hold.ino > INT32_MAX)
 			return 0;
 		hold.kind = SHM_HOLD_SYSV;
-		hold.shmid = (int)ino;
+		hold.shmid = (int)hold.ino;
 		return push(s->h, &hold);
 	}
-	bool memfd = !strncmp(path, "/memfd:", 7);
-	bool in_shm = !strncmp(path, shm_ctx_shm_dir(s->ctx), s->shm_dir_len) &&
-		      path[s->shm_dir_len] == '/';
+	bool memfd = hold.dev == s->shmem_dev && !strncmp(path, "/memfd:", 7);
+	bool in_shm = s->shm_dev && hold.dev == s->shm_dev;
 	if (!memfd && !in_shm)
 		return 0;
 	hold.kind = SHM_HOLD_MAP;
@@ -133,58 +148,182 @@ static int parse_maps_line(struct scan *s, pid_t pid, char *line, int *ns_state,
 	return r;
 }
 
+/* Every complete line of @buf[0..len); returns how many bytes were consumed. */
+static int parse_lines(struct scan *s, pid_t pid, const char *pid_s, size_t len, bool last,
+		       int *ns_state, size_t *used)
+{
+	char *line = s->buf, *stop = s->buf + len;
+	while (line < stop) {
+		char *nl = memchr(line, '\n', (size_t)(stop - line));
+		if (!nl && !last)
+			break;
+		if (!nl)
+			nl = stop;
+		*nl = '\0';
+		int r = parse_maps_line(s, pid, line, ns_state, pid_s);
+		if (r < 0)
+			return r;
+		line = nl + 1;
+	}
+	*used = line > stop ? len : (size_t)(line - s->buf);
+	return 0;
+}
+
 static int scan_maps(struct scan *s, pid_t pid, const char *pid_s, bool *hidden)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s/maps", shm_ctx_proc_root(s->ctx), pid_s);
-	ssize_t len = slurp(s, path);
-	if (len == -EACCES || len == -EPERM)
-		*hidden = true;
-	if (len < 0)
-		return len == -ENOMEM ? -ENOMEM : 0;
-	int ns_state = 0;
-	for (char *line = s->buf, *nl; *line; line = nl + 1) {
-		nl = strchr(line, '\n');
-		if (!nl)
-			nl = line + strlen(line) - 1;
-		else
-			*nl = '\0';
-		/* Only lines naming a file of interest are parsed at all. */
-		if (strstr(line, " /SYSV") || strstr(line, " /memfd:") ||
-		    strstr(line, shm_ctx_shm_dir(s->ctx))) {
-			int r = parse_maps_line(s, pid, line, &ns_state, pid_s);
-			if (r < 0)
-				return r;
-		}
-		if (!nl[1])
-			break;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*hidden = errno == EACCES || errno == EPERM;
+		return 0;
 	}
-	return 0;
+	int ns_state = 0, r = 0;
+	size_t have = 0;
+	bool skipping = false; /* inside a line longer than the buffer: no file we look for */
+	for (;;) {
+		ssize_t n = read(fd, s->buf + have, MAPS_CHUNK - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			/* Readable at open, refused at read: its maps are not ours to see. */
+			*hidden = errno == EACCES || errno == EPERM;
+			break;
+		}
+		size_t len = have + (size_t)n;
+		s->buf[len] = '\0';
+		if (skipping) {
+			char *nl = memchr(s->buf, '\n', len);
+			if (!nl && n > 0) {
+				have = 0;
+				continue;
+			}
+			size_t skip = nl ? (size_t)(nl + 1 - s->buf) : len;
+			memmove(s->buf, s->buf + skip, len - skip);
+			len -= skip;
+			skipping = false;
+		}
+		size_t used;
+		r = parse_lines(s, pid, pid_s, len, n == 0, &ns_state, &used);
+		if (r < 0 || n == 0)
+			break;
+		have = len - used;
+		if (have == MAPS_CHUNK) {
+			skipping = true;
+			have = 0;
+		} else {
+			memmove(s->buf, s->buf + used, have);
+		}
+	}
+	close(fd);
+	return r;
 }
 
-static int add_fd(struct scan *s, pid_t pid, const char *fd_dir, const char *fd_name)
+/* Reads the mount ids and devices of @pid's mount namespace, unless read already. */
+static int learn_mounts(struct scan *s, const char *pid_s)
+{
+	char path[PATH_MAX], ns[64];
+	snprintf(path, sizeof(path), "%s/%s/ns/mnt", shm_ctx_proc_root(s->ctx), pid_s);
+	ssize_t n = readlink(path, ns, sizeof(ns) - 1);
+	if (n < 0)
+		return 0;
+	ns[n] = '\0';
+	if (!strcmp(ns, s->mnts_ns))
+		return 0;
+	memcpy(s->mnts_ns, ns, (size_t)n + 1);
+	snprintf(path, sizeof(path), "%s/%s/mountinfo", shm_ctx_proc_root(s->ctx), pid_s);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		unsigned long long id, parent;
+		unsigned maj, min;
+		if (sscanf(line, "%llu %llu %u:%u", &id, &parent, &maj, &min) != 4)
+			continue;
+		if (s->nmnts == s->capmnts) {
+			size_t c = s->capmnts ? s->capmnts * 2 : 64;
+			struct mnt_dev *v = reallocarray(s->mnts, c, sizeof(*v));
+			if (!v) {
+				r = -ENOMEM;
+				break;
+			}
+			s->mnts = v;
+			s->capmnts = c;
+		}
+		s->mnts[s->nmnts++] = (struct mnt_dev){ id, makedev(maj, min) };
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static bool mount_dev(const struct scan *s, uint64_t mnt_id, uint64_t *dev)
+{
+	if (mnt_id == s->shmem_mnt_id) {
+		*dev = s->shmem_dev;
+		return true;
+	}
+	for (size_t i = s->nmnts; i-- > 0;)
+		if (s->mnts[i].mnt_id == mnt_id) {
+			*dev = s->mnts[i].dev;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Device and inode of a process's fd, from fdinfo's mnt_id and ino: reading
+ * fdinfo never reaches the file system behind the fd. 1 when found, 0 when
+ * not (gone, or a kernel before 5.14 without "ino:"), or -ENOMEM.
+ */
+static int fd_identity(struct scan *s, const char *pid_s, const char *fd_name, uint64_t *dev,
+		       uint64_t *ino)
+{
+	char path[PATH_MAX], buf[1024];
+	snprintf(path, sizeof(path), "%s/%s/fdinfo/%s", shm_ctx_proc_root(s->ctx), pid_s, fd_name);
+	if (shm_read_small(path, buf, sizeof(buf)) < 0)
+		return 0;
+	const char *m = strstr(buf, "\nmnt_id:"), *i = strstr(buf, "\nino:");
+	if (!m || !i)
+		return 0;
+	uint64_t mnt_id = strtoull(m + 8, NULL, 10);
+	*ino = strtoull(i + 5, NULL, 10);
+	if (mount_dev(s, mnt_id, dev))
+		return 1;
+	int r = learn_mounts(s, pid_s);
+	if (r < 0)
+		return r;
+	return mount_dev(s, mnt_id, dev) ? 1 : 0;
+}
+
+static int add_fd(struct scan *s, pid_t pid, const char *pid_s, const char *fd_dir,
+		  const char *fd_name)
 {
 	char path[PATH_MAX + NAME_MAX + 2], link[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s", fd_dir, fd_name);
 	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
+	/* Sockets, pipes and anon inodes have no path: never shared memory we list. */
+	if (n <= 0 || link[0] != '/')
 		return 0;
 	link[n] = '\0';
-	bool memfd = !strncmp(link, "/memfd:", 7);
-	bool in_shm = !strncmp(link, shm_ctx_shm_dir(s->ctx), s->shm_dir_len) &&
-		      link[s->shm_dir_len] == '/';
+	uint64_t dev, ino;
+	int r = fd_identity(s, pid_s, fd_name, &dev, &ino);
+	if (r <= 0)
+		return r;
+	bool memfd = dev == s->shmem_dev && !strncmp(link, "/memfd:", 7);
+	bool in_shm = s->shm_dev && dev == s->shm_dev;
 	if (!memfd && !in_shm)
 		return 0;
-	struct stat st;
-	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
-		return 0;
 	struct shm_hold hold = {
-		.kind = SHM_HOLD_FD, .pid = pid, .fd = atoi(fd_name), .dev = st.st_dev,
-		.ino = st.st_ino, .memfd = memfd, .size = (uint64_t)st.st_size,
+		.kind = SHM_HOLD_FD, .pid = pid, .fd = atoi(fd_name), .dev = dev, .ino = ino,
+		.memfd = memfd,
 	};
 	if (memfd && !(hold.name = memfd_name(link)))
 		return -ENOMEM;
-	int r = push(s->h, &hold);
+	r = push(s->h, &hold);
 	if (r < 0)
 		free(hold.name);
 	return r;
@@ -204,7 +343,7 @@ static int scan_fds(struct scan *s, pid_t pid, const char *pid_s, bool *hidden)
 	struct dirent *de;
 	while (r == 0 && (de = readdir(dir)))
 		if (de->d_name[0] != '.')
-			r = add_fd(s, pid, dir_path, de->d_name);
+			r = add_fd(s, pid, pid_s, dir_path, de->d_name);
 	closedir(dir);
 	return r;
 }
@@ -231,21 +370,40 @@ static int hold_cmp(const void *x, const void *y)
 	return (a->start > b->start) - (a->start < b->start);
 }
 
-int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out)
+static int scan_setup(struct scan *s)
 {
-	struct scan s = { .ctx = ctx, .h = out, .shm_dir_len = strlen(shm_ctx_shm_dir(ctx)) };
-	memset(out, 0, sizeof(*out));
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/self/ns/ipc", shm_ctx_proc_root(ctx));
-	ssize_t n = readlink(path, s.ipc_ns, sizeof(s.ipc_ns) - 1);
+	snprintf(path, sizeof(path), "%s/self/ns/ipc", shm_ctx_proc_root(s->ctx));
+	ssize_t n = readlink(path, s->ipc_ns, sizeof(s->ipc_ns) - 1);
 	/* Not even ourselves in this /proc: it shows no processes, so no holder is known. */
 	if (n <= 0)
 		return n < 0 ? -errno : -ENOENT;
-	s.ipc_ns[n] = '\0';
-	DIR *dir = opendir(shm_ctx_proc_root(ctx));
-	if (!dir)
-		return -errno;
-	int r = 0;
+	s->ipc_ns[n] = '\0';
+	int r = shm_ctx_shmem_identity(s->ctx, &s->shmem_dev, &s->shmem_mnt_id);
+	if (r < 0)
+		return r;
+	struct stat st;
+	int dfd = shm_dir_open(s->ctx);
+	if (dfd >= 0 && fstat(dfd, &st) == 0)
+		s->shm_dev = st.st_dev;
+	if (dfd >= 0)
+		close(dfd);
+	return 0;
+}
+
+int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out)
+{
+	memset(out, 0, sizeof(*out));
+	struct scan *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->h = out;
+	s->with_fds = with_fds;
+	int r = scan_setup(s);
+	DIR *dir = r == 0 ? opendir(shm_ctx_proc_root(ctx)) : NULL;
+	if (r == 0 && !dir)
+		r = -errno;
 	struct dirent *de;
 	while (r == 0 && (de = readdir(dir))) {
 		char *end;
@@ -253,13 +411,17 @@ int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out
 		if (*end || pid <= 0)
 			continue;
 		bool hidden = false;
-		r = scan_maps(&s, (pid_t)pid, de->d_name, &hidden);
+		r = scan_maps(s, (pid_t)pid, de->d_name, &hidden);
 		if (r == 0 && with_fds)
-			r = scan_fds(&s, (pid_t)pid, de->d_name, &hidden);
+			r = scan_fds(s, (pid_t)pid, de->d_name, &hidden);
 		out->hidden += hidden;
 	}
-	closedir(dir);
-	free(s.buf);
+	if (dir)
+		closedir(dir);
+	free(s->mnts);
+	free(s);
+	if (r == 0)
+		out->unseen = shm_ctx_unseen_processes(ctx);
 	if (r < 0) {
 		shm_holders_free(out);
 		return r;
@@ -275,6 +437,11 @@ void shm_holders_free(struct shm_holders *h)
 		free(h->v[i].name);
 	free(h->v);
 	memset(h, 0, sizeof(*h));
+}
+
+bool shm_holders_complete(const struct shm_holders *h)
+{
+	return h->hidden == 0 && h->unseen == SHM_UNSEEN_NONE;
 }
 
 const struct shm_hold *shm_holders_find(const struct shm_holders *h, enum shm_hold_kind kind,

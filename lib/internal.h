@@ -17,6 +17,21 @@ int shm_dir_open(struct shm_ctx *ctx);
  */
 int shm_posix_at(struct shm_ctx *ctx, const char *name, struct stat *st);
 void shm_seg_from_stat(struct shm_seg *seg, enum shm_kind kind, const struct stat *st);
+/*
+ * The kernel's internal shmem mount, which holds memfds, System V segments and
+ * shared anonymous memory: its device and mount id, learned from a memfd of
+ * our own. Device 0 when memfd_create is not available.
+ */
+int shm_ctx_shmem_identity(struct shm_ctx *ctx, uint64_t *dev, uint64_t *mnt_id);
+/*
+ * Opens the memfd that process @pid holds as @fd without trusting the name:
+ * the file is opened O_PATH, checked to be a regular file on the internal
+ * shmem mount, then reopened with @flags (never following anything the
+ * process could swap meanwhile). An fd, or -errno / -SHM_E_NOT_SHM. @st gets
+ * the file's status; @name (optional) its memfd name, malloc'd.
+ */
+int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struct stat *st,
+		   char **name);
 int shm_parse_i64_base0(const char *text, int64_t *out);
 
 #endif

@@ -56,7 +56,7 @@ static int64_t last_use(const struct shm_seg *seg)
 static bool unheld(struct shm_ctx *ctx, const struct shm_seg *seg)
 {
 	const struct shm_holders *h;
-	if (shm_ctx_holders(ctx, true, &h) < 0 || h->hidden)
+	if (shm_ctx_holders(ctx, true, &h) < 0 || !shm_holders_complete(h))
 		return false; /* a process we cannot see may hold it: never guess */
 	size_t maps, fds;
 	shm_holders_find(h, SHM_HOLD_MAP, seg, &maps);

@@ -67,11 +67,11 @@ static int open_memfd(struct shm_ctx *ctx, const struct shm_seg *seg, bool writa
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%d/fd/%d", shm_ctx_proc_root(ctx), (int)seg->holder_pid,
 		 seg->holder_fd);
-	int fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
 	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_dev != seg->dev || st.st_ino != seg->ino) {
+	int fd = shm_memfd_open(ctx, path, writable ? O_RDWR : O_RDONLY, &st, NULL);
+	if (fd < 0)
+		return fd;
+	if (st.st_dev != seg->dev || st.st_ino != seg->ino) {
 		close(fd);
 		return -ENOENT;
 	}

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /* memfd objects: files with no name in any directory, found through their holders. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -13,6 +15,93 @@ static void from_stat(const struct stat *st, struct shm_seg *seg)
 {
 	shm_seg_from_stat(seg, SHM_KIND_MEMFD, st);
 	seg->fields |= SHM_F_NATTCH;
+}
+
+/*
+ * The status of what a magic link (/proc/PID/fd/N, map_files/RANGE) points
+ * at, through an O_PATH fd: opening O_PATH runs no driver's open, and
+ * AT_STATX_DONT_SYNC answers from cached attributes, so neither a device node
+ * nor a file system that stops answering is ever asked anything. Then it must
+ * be a regular file on the internal shmem mount: a memfd.
+ */
+static int open_path_checked(struct shm_ctx *ctx, const char *magic_path, struct stat *st)
+{
+	int pfd = open(magic_path, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return -errno;
+	struct statx stx;
+	uint64_t shmem_dev, mnt_id;
+	int r = shm_ctx_shmem_identity(ctx, &shmem_dev, &mnt_id);
+	if (r == 0 && statx(pfd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_BASIC_STATS,
+			    &stx) < 0)
+		r = -errno;
+	if (r == 0) {
+		memset(st, 0, sizeof(*st));
+		st->st_dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+		st->st_ino = stx.stx_ino;
+		st->st_mode = stx.stx_mode;
+		st->st_nlink = stx.stx_nlink;
+		st->st_uid = stx.stx_uid;
+		st->st_gid = stx.stx_gid;
+		st->st_size = (off_t)stx.stx_size;
+		st->st_blocks = (blkcnt_t)stx.stx_blocks;
+		st->st_blksize = (blksize_t)stx.stx_blksize;
+		st->st_atim = (struct timespec){ stx.stx_atime.tv_sec, stx.stx_atime.tv_nsec };
+		st->st_mtim = (struct timespec){ stx.stx_mtime.tv_sec, stx.stx_mtime.tv_nsec };
+		st->st_ctim = (struct timespec){ stx.stx_ctime.tv_sec, stx.stx_ctime.tv_nsec };
+		if (!S_ISREG(st->st_mode) || !shmem_dev || st->st_dev != shmem_dev)
+			r = -SHM_E_NOT_SHM;
+	}
+	if (r < 0) {
+		close(pfd);
+		return r;
+	}
+	return pfd;
+}
+
+int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struct stat *st,
+		   char **name)
+{
+	int pfd = open_path_checked(ctx, magic_path, st);
+	if (pfd < 0)
+		return pfd;
+	char self[PATH_MAX], link[PATH_MAX];
+	/* Our own fd's link names the file we hold, whatever the holder did since. */
+	snprintf(self, sizeof(self), "%s/self/fd/%d", shm_ctx_proc_root(ctx), pfd);
+	ssize_t n = readlink(self, link, sizeof(link) - 1);
+	int r = n < 0 ? -errno : 0;
+	if (r == 0) {
+		link[n] = '\0';
+		if (strncmp(link, "/memfd:", 7))
+			r = -SHM_E_NOT_SHM;
+	}
+	if (r == 0 && name) {
+		size_t len = (size_t)n - 7;
+		if (len >= 10 && !strcmp(link + n - 10, " (deleted)"))
+			len -= 10;
+		if (!(*name = strndup(link + 7, len)))
+			r = -ENOMEM;
+	}
+	int fd = -1;
+	if (r == 0 && flags >= 0) {
+		/* Reopening our O_PATH fd reaches the checked file and nothing else. */
+		fd = open(self, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			r = -errno;
+		else if (fcntl(fd, F_GET_SEALS) < 0) /* only shmem files answer */
+			r = -SHM_E_NOT_SHM;
+	}
+	close(pfd);
+	if (r < 0) {
+		if (fd >= 0)
+			close(fd);
+		if (name) {
+			free(*name);
+			*name = NULL;
+		}
+		return r;
+	}
+	return flags >= 0 ? fd : 0;
 }
 
 /* Through the holder's fd, or (mapped only) its /proc/PID/map_files entry. */
@@ -25,7 +114,11 @@ static int stat_hold(struct shm_ctx *ctx, const struct shm_hold *h, struct stat 
 	else
 		snprintf(path, sizeof(path), "%s/%d/map_files/%llx-%llx", shm_ctx_proc_root(ctx),
 			 (int)h->pid, (unsigned long long)h->start, (unsigned long long)h->end);
-	return stat(path, st) < 0 ? -errno : 0;
+	int pfd = open_path_checked(ctx, path, st);
+	if (pfd < 0)
+		return pfd;
+	close(pfd);
+	return 0;
 }
 
 /* One record for the memfd whose holds are v[0..n): fds and maps of one file. */
@@ -102,23 +195,16 @@ int shm_memfd_list(struct shm_ctx *ctx, struct shm_list *list)
 
 int shm_memfd_stat(struct shm_ctx *ctx, pid_t pid, int fd, struct shm_seg *out)
 {
-	char path[PATH_MAX], link[PATH_MAX];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%d/fd/%d", shm_ctx_proc_root(ctx), (int)pid, fd);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return errno == ENOENT ? -ENOENT : -errno;
-	link[n] = '\0';
-	if (strncmp(link, "/memfd:", 7))
-		return -SHM_E_NOT_SHM;
 	struct stat st;
-	if (stat(path, &st) < 0)
-		return -errno;
+	char *name = NULL;
+	int r = shm_memfd_open(ctx, path, -1, &st, &name);
+	if (r < 0)
+		return r;
 	shm_seg_from_stat(out, SHM_KIND_MEMFD, &st);
 	out->holder_pid = pid;
 	out->holder_fd = fd;
-	size_t len = (size_t)n - 7;
-	if (len > 10 && !strcmp(link + n - 10, " (deleted)"))
-		len -= 10;
-	out->name = strndup(link + 7, len);
-	return out->name ? 0 : -ENOMEM;
+	out->name = name;
+	return 0;
 }

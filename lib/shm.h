@@ -98,6 +98,13 @@ int shm_ctx_new(const char *proc_root, const char *shm_dir, struct shm_ctx **out
 void shm_ctx_free(struct shm_ctx *ctx);
 const char *shm_ctx_proc_root(const struct shm_ctx *ctx);
 const char *shm_ctx_shm_dir(const struct shm_ctx *ctx);
+/*
+ * Trust that no process outside /proc's PID namespace holds an object (a
+ * container with a private shm directory). Off by default: never guess.
+ */
+void shm_ctx_set_pidns_only(struct shm_ctx *ctx, bool on);
+/* Whether processes may exist that /proc does not list, and why. */
+enum shm_unseen shm_ctx_unseen_processes(struct shm_ctx *ctx);
 /* Cached name lookups; NULL when the id has no name. */
 const char *shm_ctx_user_name(struct shm_ctx *ctx, uid_t uid);
 const char *shm_ctx_group_name(struct shm_ctx *ctx, gid_t gid);
@@ -105,8 +112,9 @@ int shm_ctx_user_id(struct shm_ctx *ctx, const char *name_or_id, uid_t *out);
 /* Command name of a live process; NULL when it is gone or hidden. Cached. */
 const char *shm_ctx_pid_comm(struct shm_ctx *ctx, pid_t pid);
 /*
- * Whether the process that made a segment changed at time @since still lives:
- * a live pid that started after @since is a reused pid, so the creator is gone.
+ * Whether the process that made a segment changed at time @since (whole
+ * seconds) still lives: a live pid that started at or after @since + 1 s is a
+ * reused pid, so the creator is gone. Both times on the realtime clock.
  */
 bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since);
 int64_t shm_ctx_now(struct shm_ctx *ctx);
@@ -206,10 +214,18 @@ struct shm_hold {
 	char *name;    /* memfd name (without "memfd:"), or NULL */
 };
 
+/* Why processes may exist that this /proc does not list at all. */
+enum shm_unseen {
+	SHM_UNSEEN_NONE,
+	SHM_UNSEEN_HIDEPID, /* /proc is mounted hidepid=invisible (or ptraceable) */
+	SHM_UNSEEN_PIDNS,   /* /proc is a child PID namespace's: its ancestors are not shown */
+};
+
 struct shm_holders {
 	struct shm_hold *v; /* sorted by kind, then shmid or dev+ino, then pid */
 	size_t n, cap;
 	size_t hidden; /* processes whose maps or fds could not be read */
+	enum shm_unseen unseen;
 };
 
 /*
@@ -222,6 +238,8 @@ void shm_holders_free(struct shm_holders *h);
 /* The holds of one object, a contiguous run in the sorted list. */
 const struct shm_hold *shm_holders_find(const struct shm_holders *h, enum shm_hold_kind kind,
 					const struct shm_seg *seg, size_t *count);
+/* Every process that could hold an object was seen: no hidden, none unseen. */
+bool shm_holders_complete(const struct shm_holders *h);
 /* Distinct processes among @n holds (sorted by pid within a kind). */
 size_t shm_holds_procs(const struct shm_hold *v, size_t n);
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The /proc/sysvipc/shm parser, fed captured and damaged text through SHMTOOL_PROC.
+# The /proc/sysvipc/shm parser, fed captured and damaged text through --proc.
 
 setup() {
 	load 'test_helper/common-setup'
@@ -11,7 +11,7 @@ setup() {
 teardown() { _common_teardown; }
 
 fake_ls() {
-	run --separate-stderr env SHMTOOL_PROC="$FAKE" "$SHMTOOL_BIN" ls --sysv "$@"
+	run --separate-stderr "$SHMTOOL_BIN" --proc "$FAKE" ls --sysv "$@"
 }
 
 @test "parser: captured 6.18 text gives every row and field" {
@@ -93,7 +93,7 @@ fake_ls() {
 @test "parser: /proc without sysvipc is reported, POSIX rows still print" {
 	rmdir "$FAKE/sysvipc"
 	ns touch /dev/shm/still-here
-	run --separate-stderr ns env SHMTOOL_PROC="$FAKE" "$SHMTOOL_BIN" ls -n --raw -o ID
+	run --separate-stderr ns "$SHMTOOL_BIN" --proc "$FAKE" ls -n --raw -o ID
 	assert_failure 1
 	assert_output '/still-here'
 	[[ "$stderr" == *"sysvipc/shm: no such file or directory"* ]]

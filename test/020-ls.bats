@@ -208,7 +208,8 @@ ipcs_rows() {
 	assert_output $'0\n1\n2'
 	# the creators (mkseg) are gone; an attached one is not orphaned
 	attach "$big"
-	run shmtool ls -n --raw -o ID --orphaned
+	# --pidns-only: the test's PID namespace is all there is (see 100-holders)
+	run shmtool --pidns-only ls -n --raw -o ID --orphaned
 	assert_output $'0\n2'
 }
 
@@ -253,9 +254,9 @@ ipcs_rows() {
 	T
 	mkdir -p "$BATS_TEST_TMPDIR/p/sysvipc"
 	mv "$BATS_TEST_TMPDIR/shm" "$BATS_TEST_TMPDIR/p/sysvipc/shm"
-	run env SHMTOOL_PROC="$BATS_TEST_TMPDIR/p" "$SHMTOOL_BIN" ls --sysv --json -o SIZE
+	run "$SHMTOOL_BIN" --proc "$BATS_TEST_TMPDIR/p" ls --sysv --json -o SIZE
 	assert_success
 	[[ "$output" == *'"size":18446744073692774399}'* ]]
-	run env SHMTOOL_PROC="$BATS_TEST_TMPDIR/p" "$SHMTOOL_BIN" ls --sysv -n -o SIZE
+	run "$SHMTOOL_BIN" --proc "$BATS_TEST_TMPDIR/p" ls --sysv -n -o SIZE
 	assert_output '16E'
 }

@@ -112,7 +112,7 @@ field() { # field NAME: the value of "NAME:" in $output
 	echo "$output" | jq -e '.segments[1] | .id == "/j" and .key == null'
 	local all
 	all=$(shmtool ls --help | awk '/^Columns:/ {on=1; next} on && /^  [A-Z]/ {print $1}' | paste -sd,)
-	diff <(jq -cS '.segments[0] | del(.atime,.dtime,.ctime,.attached,.hidden_processes)' <<<"$output") \
+	diff <(jq -cS '.segments[0] | del(.atime,.dtime,.ctime,.attached,.hidden_processes,.unseen_processes)' <<<"$output") \
 		<(shmtool ls --sysv --json -o "$all" | jq -cS '.segments[0] | del(.atime,.dtime,.ctime)')
 }
 

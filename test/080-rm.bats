@@ -131,7 +131,7 @@ removed sysv $b (key 0x00000000)"
 	gone=$(shmtool create -s 4K)
 	held=$(shmtool create -s 4K)
 	attach "$held"
-	run shmtool rm --orphaned
+	run shmtool --pidns-only rm --orphaned
 	assert_success
 	assert_output "removed sysv $gone (key 0x00000000)"
 	ns ipcs -m | grep -qE " $held "

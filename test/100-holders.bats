@@ -72,7 +72,7 @@ holder_pids() {
 	assert_line --regexp "^  $opener +fd [0-9]+ +hold$"
 	run shmtool ls -n --raw -o ID,NATTCH,PIDS
 	assert_output "/obj 1 $mapper,$opener"
-	run shmtool ls --orphaned -n --raw -o ID
+	run shmtool --pidns-only ls --orphaned -n --raw -o ID
 	assert_output ''
 	run shmtool rm /obj
 	assert_output 'unlinked posix /obj: 1 process still maps it'
@@ -85,9 +85,9 @@ holder_pids() {
 	shmtool create -s 8K /lost >/dev/null
 	shmtool create -s 8K /kept >/dev/null
 	start_helper hold fd /dev/shm/kept
-	run shmtool ls --orphaned --posix -n --raw -o ID,NATTCH
+	run shmtool --pidns-only ls --orphaned --posix -n --raw -o ID,NATTCH
 	assert_output '/lost 0'
-	run shmtool rm --orphaned --posix
+	run shmtool --pidns-only rm --orphaned --posix
 	assert_output 'removed posix /lost'
 	ns test -e /dev/shm/kept
 }

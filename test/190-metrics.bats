@@ -44,7 +44,10 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$output"; }
 	attach "$dest"
 	shmtool rm "$dest" >/dev/null
 	shmtool create -s 1 /lost >/dev/null
+	# Processes of the parent PID namespaces are unseen: no POSIX object is orphaned.
 	run shmtool metrics
+	[ "$(metric 'shmtool_orphaned_objects{type="posix"}')" = 0 ]
+	run shmtool --pidns-only metrics
 	[ "$(metric 'shmtool_orphaned_objects{type="sysv"}')" = 1 ]
 	[ "$(metric 'shmtool_orphaned_objects{type="posix"}')" = 1 ]
 	[ "$(metric shmtool_dest_segments)" = 1 ]

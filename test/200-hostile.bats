@@ -265,7 +265,7 @@ ALL_COLS=TYPE,ID,KEY,OWNER,GROUP,PERMS,MODE,SIZE,RSS,SWAP,NATTCH,PIDS,STATUS,CPI
 	for args in "rm -n --all" "rm -n --posix --all" "rm -n --orphaned" "rm -n --posix --orphaned --min-size 1" \
 		"rm -n --all --min-size 0" "rm -n --all --user nobody"; do
 		# shellcheck disable=SC2086
-		run --separate-stderr ns timeout 5 "$SHMTOOL_BIN" $args
+		run --separate-stderr ns timeout 5 "$SHMTOOL_BIN" --pidns-only $args
 		CASES=$((CASES + 1))
 		assert_success
 		printf '%s\n' "$output" > "$out"
@@ -335,7 +335,7 @@ ALL_COLS=TYPE,ID,KEY,OWNER,GROUP,PERMS,MODE,SIZE,RSS,SWAP,NATTCH,PIDS,STATUS,CPI
 	assert_clean "$out"
 	refute_other "$out"
 	[ "$(grep -c '^would remove posix /' "$out")" -eq ${#REGULAR[@]} ]
-	run --separate-stderr shmtool rm --posix --orphaned
+	run --separate-stderr shmtool --pidns-only rm --posix --orphaned
 	CASES=$((CASES + 1))
 	assert_success
 	printf '%s\n' "$output" > "$out"

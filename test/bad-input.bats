@@ -59,7 +59,7 @@ trim() {
 check_cases() {
 	local -a cases
 	mapfile -t cases
-	local line want frags args envs cmd frag why before after n=0 bad=0 report=""
+	local line want frags args envs globals cmd frag why before after n=0 bad=0 report=""
 	for line in "${cases[@]}"; do
 		[[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
 		IFS='|' read -r want frags args <<<"$line"
@@ -71,10 +71,15 @@ check_cases() {
 			envs+="${BASH_REMATCH[1]} "
 			args=${BASH_REMATCH[2]}
 		done
+		globals=""
+		while [[ "$args" =~ ^(--(proc|shm-dir)[[:space:]]+[^[:space:]]+)[[:space:]]+(.*)$ ]]; do
+			globals+="${BASH_REMATCH[1]} "
+			args=${BASH_REMATCH[3]}
+		done
 		cmd=${args%% *}
 		n=$((n + 1))
 		before=$(snapshot)
-		run --separate-stderr eval "$envs shmtool $args" </dev/null
+		run --separate-stderr eval "$envs shmtool $globals$args" </dev/null
 		after=$(snapshot)
 		why=""
 		[ "$status" = "$want" ] || why+=" exit status $status, want $want;"
@@ -266,18 +271,18 @@ check_cases() {
 
 @test "bad input: no /proc, no /dev/shm" {
 	check_cases <<-'T'
-	1 | $EMPTY/sysvipc/shm: && no such file   | SHMTOOL_PROC=$EMPTY ls --sysv -n
-	1 | $EMPTY/sysvipc/shm: && no such file   | SHMTOOL_PROC=$EMPTY ls --sysv --export
-	1 | $EMPTY/sysvipc/shm: && no such file   | SHMTOOL_PROC=$EMPTY ls -n --sysv --memfd
-	1 | $EMPTY/sysvipc/shm                    | SHMTOOL_PROC=$EMPTY rm -n --sysv --all
-	1 | shm && no such file                   | SHMTOOL_PROC=$EMPTY limits
-	1 | shm && no such file                   | SHMTOOL_PROC=$EMPTY limits --json
-	1 | $EMPTY/sysvipc/shm                    | SHMTOOL_PROC=$EMPTY metrics
-	1 | $NODIR: && no such file               | SHMTOOL_SHM_DIR=$NODIR ls --posix -n
-	1 | $NODIR                                | SHMTOOL_SHM_DIR=$NODIR rm -n --posix --all
-	1 | /obj: no such segment                 | SHMTOOL_SHM_DIR=$NODIR stat /obj
-	1 | /obj: no such segment                 | SHMTOOL_SHM_DIR=$NODIR cat /obj
-	1 | /x: && not a directory                | SHMTOOL_SHM_DIR=/etc/passwd create -s 4K /x
+	1 | $EMPTY/sysvipc/shm: && no such file   | --proc $EMPTY ls --sysv -n
+	1 | $EMPTY/sysvipc/shm: && no such file   | --proc $EMPTY ls --sysv --export
+	1 | $EMPTY/sysvipc/shm: && no such file   | --proc $EMPTY ls -n --sysv --memfd
+	1 | $EMPTY/sysvipc/shm                    | --proc $EMPTY rm -n --sysv --all
+	1 | shm && no such file                   | --proc $EMPTY limits
+	1 | shm && no such file                   | --proc $EMPTY limits --json
+	1 | $EMPTY/sysvipc/shm                    | --proc $EMPTY metrics
+	1 | $NODIR: && no such file               | --shm-dir $NODIR ls --posix -n
+	1 | $NODIR                                | --shm-dir $NODIR rm -n --posix --all
+	1 | /obj: no such segment                 | --shm-dir $NODIR stat /obj
+	1 | /obj: no such segment                 | --shm-dir $NODIR cat /obj
+	1 | /x: && not a directory                | --shm-dir /etc/passwd create -s 4K /x
 	T
 }
 
@@ -307,27 +312,27 @@ sysv_attach_cases() {
 @test "bad input: ls and usage without /proc or /dev/shm print what they can and exit 1" {
 	local before
 	before=$(snapshot)
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool ls -n --raw -o TYPE,ID
+	run --separate-stderr shmtool --proc $EMPTY ls -n --raw -o TYPE,ID
 	assert_failure 1
 	[[ "$stderr" == "shmtool: ls: $EMPTY/sysvipc/shm: no such file or directory" ]]
 	assert_output 'posix /obj'
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool ls --json
+	run --separate-stderr shmtool --proc $EMPTY ls --json
 	assert_failure 1
 	[[ "$stderr" == *"$EMPTY/sysvipc/shm"* ]]
 	[ "$(jq -c '[.segments[].id]' <<<"$output")" = '["/obj"]' ]
-	SHMTOOL_SHM_DIR=$NODIR run --separate-stderr shmtool ls -n --raw -o TYPE,ID
+	run --separate-stderr shmtool --shm-dir $NODIR ls -n --raw -o TYPE,ID
 	assert_failure 1
 	[[ "$stderr" == "shmtool: ls: $NODIR: no such file or directory" ]]
 	assert_output "sysv $ID"
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool usage
+	run --separate-stderr shmtool --proc $EMPTY usage
 	assert_failure 1
 	[[ "$stderr" == *"shmtool: usage: $EMPTY/sysvipc/shm: no such file or directory"* ]]
 	[[ "$stderr" == *"meminfo"* ]]
-	SHMTOOL_SHM_DIR=$NODIR run --separate-stderr shmtool usage --json
+	run --separate-stderr shmtool --shm-dir $NODIR usage --json
 	assert_failure 1
 	[[ "$stderr" == "shmtool: usage: $NODIR: no such file or directory" ]]
 	jq -e . <<<"$output" >/dev/null
-	SHMTOOL_SHM_DIR=$NODIR run --separate-stderr shmtool metrics
+	run --separate-stderr shmtool --shm-dir $NODIR metrics
 	assert_failure 1
 	[[ "$stderr" == "shmtool: metrics: $NODIR: no such file or directory" ]]
 	assert_line 'shmtool_objects{type="sysv"} 1'
@@ -377,9 +382,9 @@ sysv_attach_cases() {
 	2 | ftok: c:                              | ftok a b c
 	2 | attach: 2:                            | attach $ID 2
 	2 | pages: $ID:                           | pages $ID $ID
-	1 | $NODIR                                | SHMTOOL_SHM_DIR=$NODIR create -s 4K /x
+	1 | $NODIR                                | --shm-dir $NODIR create -s 4K /x
 	2 | unknown column                        | ls -o ID,,KEY
-	1 | $EMPTY/sysvipc/shm && !m.prom         | SHMTOOL_PROC=$EMPTY metrics -o $DIR/m.prom
+	1 | $EMPTY/sysvipc/shm && !m.prom         | --proc $EMPTY metrics -o $DIR/m.prom
 	T
 	[ "$failed" = 0 ]
 }
@@ -387,18 +392,18 @@ sysv_attach_cases() {
 # Without /proc no holder can be seen, so no POSIX object can be called orphaned.
 @test "bad input: without /proc, --orphaned never selects an object in use" {
 	start_helper hold map /dev/shm/obj
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool ls -n --raw -o ID --orphaned --posix
+	run --separate-stderr shmtool --proc $EMPTY ls -n --raw -o ID --orphaned --posix
 	assert_failure 1
 	[[ "$stderr" == *"$EMPTY"* ]]
 	refute_output --partial /obj
 	local before
 	before=$(snapshot)
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool rm --orphaned --posix
+	run --separate-stderr shmtool --proc $EMPTY rm --orphaned --posix
 	assert_failure 1
 	[[ "$stderr" == *"$EMPTY"* ]]
 	assert_output ''
 	[ "$before" = "$(snapshot)" ]
-	SHMTOOL_PROC=$EMPTY run --separate-stderr shmtool rm --orphaned
+	run --separate-stderr shmtool --proc $EMPTY rm --orphaned
 	assert_failure 1
 	assert_output ''
 	[ "$before" = "$(snapshot)" ]
