@@ -67,3 +67,38 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$output"; }
 	run shmtool metrics --min-size 1Q
 	assert_failure 2
 }
+
+@test "metrics: -o refuses a device node, a symlink, a FIFO and a directory; -o - is stdout" {
+	local dir="$BATS_TEST_TMPDIR/textfile" t
+	mkdir "$dir"
+	mknod "$dir/null" c 1 3
+	echo keep > "$dir/target"
+	ln -s target "$dir/link"
+	ln -s /dev/null "$dir/devnull"
+	mkfifo "$dir/fifo"
+	mkdir "$dir/sub"
+	for t in null link devnull fifo sub; do
+		run --separate-stderr shmtool metrics -o "$dir/$t"
+		assert_failure 1
+		assert_output ''
+		[[ "$stderr" == "shmtool: metrics: $dir/$t: is a "*"; -o replaces only a regular file or makes a new one (use -o - for standard output)" ]]
+	done
+	[ -c "$dir/null" ]
+	[ -L "$dir/link" ] && [ "$(cat "$dir/target")" = keep ]
+	[ "$(readlink "$dir/devnull")" = /dev/null ] && [ -c /dev/null ]
+	[ -p "$dir/fifo" ]
+	[ -d "$dir/sub" ] && [ -z "$(ls -A "$dir/sub")" ]
+	# no temporary file is left behind
+	[ "$(ls -A "$dir" | sort | tr '\n' ' ')" = "devnull fifo link null sub target " ]
+	# a regular file is replaced, not written through
+	ln "$dir/target" "$dir/hard"
+	run shmtool metrics -o "$dir/target"
+	assert_success
+	[ "$(cat "$dir/hard")" = keep ]
+	grep -q '^shmtool_objects{type="sysv"} 0$' "$dir/target"
+	cd "$dir"
+	run --separate-stderr shmtool metrics -o -
+	assert_success
+	assert_line 'shmtool_objects{type="sysv"} 0'
+	[ ! -e "$dir/-" ]
+}
