@@ -171,6 +171,22 @@ static int help(int argc, const char **argv)
 	return run_command(cmd, 2, args);
 }
 
+/*
+ * What never reached stdout (a full disk, an I/O error) is a failure to say,
+ * once, here: every command's output ends in this flush. A command that met
+ * the error itself has said so and failed already.
+ */
+static int stdout_status(const char *who, int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (status != EXIT_OK)
+		return status;
+	cmd_error_sys(who, "stdout", errno ? -errno : -EIO);
+	return EXIT_FAIL;
+}
+
 int main(int argc, const char **argv)
 {
 	int show_help = 0, show_version = 0;
@@ -183,6 +199,7 @@ int main(int argc, const char **argv)
 					POPT_CONTEXT_POSIXMEHARDER);
 	int rc = poptGetNextOpt(pc);
 	int status = EXIT_OK;
+	const char *who = NULL; /* the command, for a message about stdout */
 	if (rc < -1) {
 		cmd_errorf(NULL, poptBadOption(pc, 0), "%s (see 'shmtool --help')",
 			   poptStrerror(rc));
@@ -210,14 +227,15 @@ int main(int argc, const char **argv)
 	while (rest[nrest])
 		nrest++;
 	if (!strcmp(rest[0], "help")) {
+		who = "help";
 		status = help(nrest, rest);
 		goto done;
 	}
 	const struct shm_cmd *cmd = find_command(rest[0]);
+	if (cmd)
+		who = cmd->name;
 	status = cmd ? run_command(cmd, nrest, rest) : unknown_command(rest[0]);
 done:
 	poptFreeContext(pc);
-	if (fflush(stdout) != 0 && status == EXIT_OK)
-		status = EXIT_FAIL;
-	return status;
+	return stdout_status(who, status);
 }

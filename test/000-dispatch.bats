@@ -69,3 +69,25 @@ teardown() { _common_teardown; }
 	run shmtool help frob
 	assert_failure 2
 }
+
+@test "dispatch: a failed stdout is said, once, and exits 1 (ftok, rm, pages, metrics, help, --version)" {
+	local id
+	full() {
+		run --separate-stderr ns sh -c '"$@" >/dev/full' sh "$SHMTOOL_BIN" "$@"
+		assert_failure 1
+		assert_output ''
+		[ "$stderr" = "shmtool: ${WHO}stdout: no space left on device" ] ||
+			{ echo "$* said: $stderr"; return 1; }
+	}
+	WHO='ftok: ' full ftok /etc/passwd 1
+	id=$(shmtool create -s 4K)
+	WHO='pages: ' full pages "$id"
+	WHO='metrics: ' full metrics
+	WHO='rm: ' full rm "$id"
+	WHO='rm: ' full rm --help
+	WHO='ls: ' full ls --help
+	WHO='help: ' full help
+	WHO='help: ' full help ftok
+	WHO='' full --version
+	WHO='' full --help
+}
