@@ -75,11 +75,11 @@ static void sum(struct shm_ctx *ctx, const struct shm_list *list, struct totals 
 	shm_list_foreach(seg, list) {
 		int k = kind_index(seg);
 		t->objects[k]++;
-		t->size[k] += seg->size;
-		t->resident[k] += k == SYSV ? seg->rss : seg->alloc;
+		t->size[k] = shm_add_sat(t->size[k], seg->size);
+		t->resident[k] = shm_add_sat(t->resident[k], k == SYSV ? seg->rss : seg->alloc);
 		t->orphaned[k] += shm_seg_orphaned(ctx, seg);
 		if (k == SYSV) {
-			t->swap += seg->swap;
+			t->swap = shm_add_sat(t->swap, seg->swap);
 			t->dest += (seg->mode & SHM_MODE_DEST) != 0;
 		}
 	}

@@ -102,3 +102,11 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$output"; }
 	assert_line 'shmtool_objects{type="sysv"} 0'
 	[ ! -e "$dir/-" ]
 }
+
+@test "metrics: size totals of huge sparse objects saturate instead of wrapping" {
+	ns truncate -s 9223372036854775807 /dev/shm/a /dev/shm/b /dev/shm/c
+	run shmtool metrics
+	assert_success
+	[ "$(metric 'shmtool_size_bytes{type="posix"}')" = 18446744073709551615 ]
+	[ "$(metric 'shmtool_segment_size_bytes{type="posix",id="/a",key="",owner="root"}')" = 9223372036854775807 ]
+}
