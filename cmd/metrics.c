@@ -31,24 +31,11 @@ static void head(FILE *f, const char *name, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-/*
- * A label value as the format wants it: valid UTF-8 (odd bytes of a name made
- * \xHH first, as everywhere), then \\, \" and \n escaped.
- */
 static void label(FILE *f, const char *name, const char *value, bool first)
 {
-	char *safe = out_escape_dup(value, true);
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (const char *p = safe ? safe : "?"; *p; p++) {
-		if (*p == '\\' || *p == '"')
-			fputc('\\', f);
-		if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
+	out_print_label(f, value);
 	fputc('"', f);
-	free(safe);
 }
 
 static void by_kind(FILE *f, const char *name, const char *help, const uint64_t *v, int kinds)

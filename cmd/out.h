@@ -107,6 +107,8 @@ void out_json_string(struct out *o, const char *s);
 void out_json_u64(struct out *o, uint64_t v);
 /* @s on @f with whatever could mislead a terminal written as \\xHH. */
 void out_print_safe(FILE *f, const char *s);
+/* @s as a Prometheus label value, without its quotes (see escape.c). */
+void out_print_label(FILE *f, const char *s);
 /*
  * The same text, malloc'd: for messages and labels. @plain_backslash leaves
  * a backslash as it is, for a format that escapes it its own way. NULL: no memory.

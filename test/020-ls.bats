@@ -259,3 +259,37 @@ ipcs_rows() {
 	run env SHMTOOL_PROC="$BATS_TEST_TMPDIR/p" "$SHMTOOL_BIN" ls --sysv -n -o SIZE
 	assert_output '16E'
 }
+
+@test "ls: C1 and bidi controls are escaped bytes in text, U+FFFD per byte in JSON" {
+	ns sh -c 'cd /dev/shm && : > "$(printf "c\302\205d")" && : > "$(printf "e\342\200\256f")" &&
+		: > "$(printf "g\342\201\246h")"'
+	run shmtool ls --posix -n -o ID
+	assert_success
+	assert_output $'/c\\xc2\\x85d\n/e\\xe2\\x80\\xaef\n/g\\xe2\\x81\\xa6h'
+	run shmtool ls --posix -n --raw -o ID
+	assert_output $'/c\\xc2\\x85d\n/e\\xe2\\x80\\xaef\n/g\\xe2\\x81\\xa6h'
+	run shmtool ls --posix -J -o ID
+	assert_output --partial '{"id":"/c\ufffd\ufffdd"}'
+	assert_output --partial '{"id":"/e\ufffd\ufffd\ufffdf"}'
+	assert_output --partial '{"id":"/g\ufffd\ufffd\ufffdh"}'
+	# error messages too
+	run --separate-stderr shmtool stat "$(printf '/x\342\200\256y')"
+	assert_failure 1
+	[ "$stderr" = 'shmtool: stat: /x\xe2\x80\xaey: no such segment' ]
+}
+
+@test "ls: an empty text prints - in the table and --raw, so read splits right" {
+	start_helper memfd ''
+	run shmtool ls --memfd -n --raw -o TYPE,NAME,SIZE -b
+	assert_success
+	assert_output 'memfd - 3'
+	local type name size
+	read -r type name size <<<"$output"
+	[ "$size" = 3 ]
+	run shmtool ls --memfd -n -o NAME,SIZE -b
+	assert_output '- 3'
+	run shmtool ls --memfd -n -P -o NAME
+	assert_output 'NAME=""'
+	run shmtool ls --memfd -J -o NAME
+	assert_output --partial '{"name":""}'
+}

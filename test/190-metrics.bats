@@ -110,3 +110,22 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$output"; }
 	[ "$(metric 'shmtool_size_bytes{type="posix"}')" = 18446744073709551615 ]
 	[ "$(metric 'shmtool_segment_size_bytes{type="posix",id="/a",key="",owner="root"}')" = 9223372036854775807 ]
 }
+
+@test "metrics: label values never collide: a newline is \\n, other odd bytes \\\\xHH, a backslash before x \\\\x5c" {
+	command -v promtool
+	ns sh -c 'cd /dev/shm && : > "$(printf "a\nb")" && : > "a\\x0ab" && : > "$(printf "a\001b")" &&
+		: > "$(printf "c\302\205d")" && : > "$(printf "e\342\200\256f")" && : > "g\\h"'
+	run --separate-stderr shmtool metrics --min-size 0
+	assert_success
+	promtool check metrics <<<"$output"
+	local m='shmtool_segment_size_bytes{type="posix",id='
+	assert_line "$m\"/a\\nb\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/a\\\\x5cx0ab\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/a\\\\x01b\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/c\\\\xc2\\\\x85d\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/e\\\\xe2\\\\x80\\\\xaef\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/g\\\\h\",key=\"\",owner=\"root\"} 0"
+	[ "$(grep -c "^$m" <<<"$output")" -eq 6 ]
+	# nothing misleading reaches a terminal raw
+	[ "$(LC_ALL=C grep -c -P '[\x01-\x09\x0b-\x1f\x7f]|\xc2\x85|\xe2\x80\xae' <<<"$output")" = 0 ]
+}
