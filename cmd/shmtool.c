@@ -134,9 +134,28 @@ static int run_command(const struct shm_cmd *cmd, int argc, const char **argv)
 	return status;
 }
 
+/*
+ * --help or -h among @argv's arguments, before any "--": help wins over
+ * everything else, whatever comes before it, as in git.
+ */
+static bool asks_help(int argc, const char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 /* `shmtool help CMD`: the manual page, or the --help text when it is not installed. */
 static int help(int argc, const char **argv)
 {
+	if (asks_help(argc, argv)) {
+		fputs("Usage: shmtool help [COMMAND]\n\n"
+		      "Shows the manual page of COMMAND (shmtool-COMMAND(1)), or its --help text\n"
+		      "when the page is not installed; without COMMAND, the list of commands.\n",
+		      stdout);
+		return EXIT_OK;
+	}
 	if (argc < 2) {
 		usage(stdout);
 		return EXIT_OK;
@@ -234,7 +253,13 @@ int main(int argc, const char **argv)
 	const struct shm_cmd *cmd = find_command(rest[0]);
 	if (cmd)
 		who = cmd->name;
-	status = cmd ? run_command(cmd, nrest, rest) : unknown_command(rest[0]);
+	if (cmd && asks_help(nrest, rest)) {
+		/* Only the help, not an error about an option before it. */
+		const char *help_args[] = { rest[0], "--help", NULL };
+		status = run_command(cmd, 2, help_args);
+	} else {
+		status = cmd ? run_command(cmd, nrest, rest) : unknown_command(rest[0]);
+	}
 done:
 	poptFreeContext(pc);
 	return stdout_status(who, status);
