@@ -54,7 +54,8 @@ extern const struct column shm_columns[];
 const struct column *column_find(const char *name); /* in shm_columns */
 /*
  * "COL,COL" or "+COL,COL" (added to @defaults) into a new array; on an unknown
- * column returns -ENOENT with its name in @bad (a pointer into @spec's copy).
+ * column returns -ENOENT, on a column given twice -EEXIST, with its name in
+ * @bad (a copy the caller frees).
  */
 int columns_parse(const char *spec, const char *defaults, const struct column ***out,
 		  size_t *n, char **bad);

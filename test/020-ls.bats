@@ -293,3 +293,16 @@ ipcs_rows() {
 	run shmtool ls --memfd -J -o NAME
 	assert_output --partial '{"name":""}'
 }
+
+@test "ls: a column given twice is a usage error naming it" {
+	shmtool create -s 4K >/dev/null
+	run --separate-stderr shmtool ls -J -o ID,SIZE,id
+	assert_failure 2
+	assert_output ''
+	[ "$stderr" = 'shmtool: ls: id: column given twice' ]
+	run --separate-stderr shmtool ls -o +TYPE
+	assert_failure 2
+	[ "$stderr" = 'shmtool: ls: TYPE: column given twice (+COL adds to the default columns)' ]
+	run shmtool ls -J -o ID,SIZE
+	assert_success
+}
