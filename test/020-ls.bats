@@ -306,3 +306,11 @@ ipcs_rows() {
 	run shmtool ls -J -o ID,SIZE
 	assert_success
 }
+
+@test "ls: wide (CJK) and combining characters keep the table aligned" {
+	ns sh -c 'cd /dev/shm && : > 表表 && : > abcd && : > x && : > "$(printf "e\314\201")"'
+	run shmtool ls --posix -o ID,SIZE,OWNER
+	assert_success
+	assert_output "$(printf '%s\n' 'ID    SIZE OWNER' '/abcd   0B root' $'/e\314\201      0B root' \
+		'/x      0B root' '/表表   0B root')"
+}
