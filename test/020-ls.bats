@@ -314,3 +314,25 @@ ipcs_rows() {
 	assert_output "$(printf '%s\n' 'ID    SIZE OWNER' '/abcd   0B root' $'/e\314\201      0B root' \
 		'/x      0B root' '/表表   0B root')"
 }
+
+@test "ls: --reverse keeps rows the sort column does not apply to last; IDs are left-aligned" {
+	shmtool create -s 4K 0x10 >/dev/null
+	shmtool create -s 8K 0x20 >/dev/null
+	shmtool create -s 1 /p >/dev/null
+	local i
+	for i in $(seq 2 11); do shmtool create -s 1 >/dev/null; done
+	run shmtool ls -n --raw -o ID,KEY -s KEY --reverse
+	assert_success
+	assert_line --index 0 '1 0x00000020'
+	assert_line --index 1 '0 0x00000010'
+	assert_line --index 12 '/p -'
+	run shmtool ls -n --raw -o ID,KEY -s KEY
+	assert_line --index 12 '/p -'
+	# ID holds names too: left-aligned, numbers or not
+	run shmtool ls -b -o ID,SIZE
+	assert_line --index 0 'ID SIZE'
+	assert_line --index 1 '0  4096'
+	assert_line --index 3 '2     1'
+	assert_line --index 12 '11    1'
+	assert_line --index 13 '/p    1'
+}
