@@ -44,3 +44,13 @@ teardown() { _common_teardown; }
 	for i in $(seq 200); do grep -q detached "$out" && break; sleep 0.02; done
 	grep -qx 'detached /empty' "$out"
 }
+
+@test "attach: a misleading name is written escaped" {
+	local pid out="$BATS_TEST_TMPDIR/out" name
+	name=$(printf 'r\342\200\256l')
+	ns sh -c ': > "/dev/shm/$1"' sh "$name"
+	ns "$SHMTOOL_BIN" attach "/$name" > "$out" 3>&- &
+	BG_PIDS+=($!)
+	for i in $(seq 200); do grep -q attached "$out" 2>/dev/null && break; sleep 0.02; done
+	grep -q '^attached /r\\xe2\\x80\\xael: empty, nothing mapped' "$out"
+}
