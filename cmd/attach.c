@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "out.h"
 #include "select.h"
 
 enum { OPT_READ_ONLY = 1 };
@@ -44,18 +45,23 @@ static int hold(struct shm_ctx *ctx, const char *arg, bool read_only)
 	shm_map_release_fd(&map);
 	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
 	uintptr_t start = (uintptr_t)map.addr, end = start + ((map.len + page - 1) & ~(page - 1));
+	/* SEGMENT as given, made safe: a name could hold terminal commands. */
+	fputs("attached ", stdout);
+	out_print_safe(stdout, arg);
 	if (map.addr)
-		printf("attached %s at %#lx-%#lx (%s), pid %d; Ctrl-C or kill detaches\n", arg,
+		printf(" at %#lx-%#lx (%s), pid %d; Ctrl-C or kill detaches\n",
 		       (unsigned long)start, (unsigned long)end, read_only ? "r-" : "rw",
 		       (int)getpid());
 	else
-		printf("attached %s: empty, nothing mapped (%s), pid %d; Ctrl-C or kill detaches\n",
-		       arg, read_only ? "r-" : "rw", (int)getpid());
+		printf(": empty, nothing mapped (%s), pid %d; Ctrl-C or kill detaches\n",
+		       read_only ? "r-" : "rw", (int)getpid());
 	fflush(stdout);
 	int sig;
 	sigwait(&set, &sig);
 	shm_map_close(&map);
-	printf("detached %s\n", arg);
+	fputs("detached ", stdout);
+	out_print_safe(stdout, arg);
+	putchar('\n');
 done:
 	shm_map_close(&map);
 	shm_seg_clear(&seg);

@@ -38,16 +38,17 @@ static int emit_stdout(const char *buf, size_t len, void *arg)
 static int check_range(const char *arg, struct cat_opts *o, uint64_t size)
 {
 	if (o->offset > size) {
-		cmd_errorf("cat", arg, "offset %llu is past the end (size %llu bytes)",
-			   (unsigned long long)o->offset, (unsigned long long)size);
+		cmd_errorf("cat", arg, "offset %llu is past the end (size %llu byte%s)",
+			   (unsigned long long)o->offset, (unsigned long long)size, cmd_plural(size));
 		return EXIT_FAIL;
 	}
 	if (o->has_length && o->length > size - o->offset) {
-		cmd_errorf("cat", arg, "%llu bytes from offset %llu end %llu bytes past the end "
-			   "(size %llu bytes)", (unsigned long long)o->length,
-			   (unsigned long long)o->offset,
-			   (unsigned long long)(o->length - (size - o->offset)),
-			   (unsigned long long)size);
+		uint64_t over = o->length - (size - o->offset);
+		cmd_errorf("cat", arg, "%llu byte%s from offset %llu end%s %llu byte%s past the "
+			   "end (size %llu byte%s)", (unsigned long long)o->length,
+			   cmd_plural(o->length), (unsigned long long)o->offset,
+			   o->length == 1 ? "s" : "", (unsigned long long)over, cmd_plural(over),
+			   (unsigned long long)size, cmd_plural(size));
 		return EXIT_FAIL;
 	}
 	return 0;

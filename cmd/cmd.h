@@ -55,6 +55,12 @@ static inline int cmd_opts_end(int val)
 	return val == 0 ? CMD_CONTINUE : val == CMD_OPT_HELP_EXIT ? EXIT_OK : EXIT_USAGE;
 }
 
+/* "s" after a count other than 1: "1 byte", "2 bytes". */
+static inline const char *cmd_plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* The one operand a command takes; NULL after saying what is missing or extra. */
 const char *cmd_one_arg(poptContext pc, const char *cmd, const char *usage);
 

@@ -400,6 +400,13 @@ static int add_columns(char *spec, const struct column ***v, size_t *n, char **b
 			*bad = tok;
 			return -ENOENT;
 		}
+		/* A column twice would be a key twice in a JSON object. */
+		for (size_t i = 0; i < *n; i++) {
+			if ((*v)[i] == col) {
+				*bad = tok;
+				return -EEXIST;
+			}
+		}
 		const struct column **grown = reallocarray(*v, *n + 1, sizeof(**v));
 		if (!grown)
 			return -ENOMEM;

@@ -35,12 +35,23 @@ static size_t utf8_decode(const unsigned char *p, size_t n, uint32_t *code)
 	return len;
 }
 
-/* Like utf8_decode, but C1 controls (terminal commands too) count as invalid. */
+/*
+ * Characters that would mislead a reader: C1 controls, which terminals take
+ * as commands, and the bidi embeddings, overrides and isolates, which reorder
+ * the text shown around them ("Trojan Source").
+ */
+static bool misleading(uint32_t cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Like utf8_decode, but misleading characters count as invalid: each byte is escaped. */
 static size_t utf8_len(const unsigned char *p, size_t n)
 {
 	uint32_t cp;
 	size_t len = utf8_decode(p, n, &cp);
-	return len && cp >= 0x80 && cp < 0xa0 ? 0 : len;
+	return len && misleading(cp) ? 0 : len;
 }
 
 void out_put_hex(struct out *o, const char *prefix, unsigned char c)
@@ -88,14 +99,15 @@ void out_put_json_string(struct out *o, const char *s)
 	for (size_t i = 0; i < n;) {
 		unsigned char c = p[i];
 		if (c >= 0x80) {
-			uint32_t cp;
-			size_t len = utf8_decode(p + i, n - i, &cp);
-			if (len && cp < 0xa0) {
-				out_put_hex(o, "\\u00", (unsigned char)cp); /* C1: escaped, not lost */
-			} else if (len) {
+			size_t len = utf8_len(p + i, n - i);
+			if (len) {
 				out_put(o, (const char *)p + i, len);
 			} else {
-				/* JSON text must be UTF-8: a stray byte becomes U+FFFD. */
+				/*
+				 * JSON text must be UTF-8: a stray byte becomes U+FFFD, and so
+				 * does each byte of a misleading character, which a \\u escape
+				 * would only hand on to whatever prints the string.
+				 */
 				out_puts(o, "\\ufffd");
 				len = 1;
 			}
@@ -144,4 +156,41 @@ char *out_escape_dup(const char *s, bool plain_backslash)
 		return NULL;
 	}
 	return o.arena;
+}
+
+/*
+ * A Prometheus label value: the exposition format's own \\, \" and \n, and
+ * every other byte that could mislead (control, invalid UTF-8, a misleading
+ * character) as \xHH, written \\xHH. So that no name reads like another's
+ * escape, a backslash of the name that comes before an x is \x5c: the names
+ * "a<newline>b", "a\x0ab" and "a<0x01>b" give "a\nb", "a\\x5cx0ab" and "a\\x01b".
+ */
+void out_print_label(FILE *f, const char *s)
+{
+	struct out o = { .mode = OUT_TABLE };
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t len = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
+		if (len) {
+			out_put(&o, (const char *)p + i, len);
+			i += len;
+			continue;
+		}
+		i++;
+		if (c == '\n')
+			out_puts(&o, "\\n");
+		else if (c == '"')
+			out_puts(&o, "\\\"");
+		else if (c == '\\')
+			out_puts(&o, p[i] == 'x' ? "\\\\x5c" : "\\\\");
+		else if (c < 0x20 || c >= 0x7f)
+			out_put_hex(&o, "\\\\x", c);
+		else
+			out_putc(&o, (char)c);
+	}
+	if (o.arena)
+		fwrite(o.arena, 1, o.arena_len, f);
+	free(o.arena);
 }

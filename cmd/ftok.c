@@ -4,6 +4,7 @@
 #include <sys/sysmacros.h>
 
 #include "cmd.h"
+#include "out.h"
 
 enum { OPT_EXPLAIN = 1 };
 
@@ -18,7 +19,9 @@ static struct poptOption ftok_options[] = {
 static void explain(const char *path, dev_t dev, ino_t ino, unsigned proj, int32_t key)
 {
 	unsigned dev8 = (unsigned)(dev & 0xff), ino16 = (unsigned)(ino & 0xffff);
-	printf("path:    %s\n", path);
+	fputs("path:    ", stdout);
+	out_print_safe(stdout, path); /* a file name could hold terminal commands */
+	putchar('\n');
 	printf("device:  0x%llx (%u:%u, st_dev): ftok keeps the low 8 bits  0x%02x\n",
 	       (unsigned long long)dev, major(dev), minor(dev), dev8);
 	printf("inode:   %llu = 0x%llx (st_ino): ftok keeps the low 16 bits  0x%04x\n",

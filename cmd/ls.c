@@ -60,9 +60,11 @@ static int parse_columns(const char *spec, const struct column ***cols, size_t *
 {
 	char *bad;
 	int r = columns_parse(spec, LS_DEFAULT_COLUMNS, cols, n, &bad);
-	if (r == -ENOENT) {
-		cmd_errorf("ls", bad && bad[0] ? bad : spec,
-			   "unknown column (see 'shmtool ls --help' for the list)");
+	if (r == -ENOENT || r == -EEXIST) {
+		cmd_errorf("ls", bad && bad[0] ? bad : spec, "%s",
+			   r == -ENOENT ? "unknown column (see 'shmtool ls --help' for the list)"
+			   : spec[0] == '+' ? "column given twice (+COL adds to the default columns)"
+			   : "column given twice");
 		free(bad);
 		return EXIT_USAGE;
 	}

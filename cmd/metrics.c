@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,24 +31,11 @@ static void head(FILE *f, const char *name, const char *help)
 	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
 }
 
-/*
- * A label value as the format wants it: valid UTF-8 (odd bytes of a name made
- * \xHH first, as everywhere), then \\, \" and \n escaped.
- */
 static void label(FILE *f, const char *name, const char *value, bool first)
 {
-	char *safe = out_escape_dup(value, true);
 	fprintf(f, "%s%s=\"", first ? "" : ",", name);
-	for (const char *p = safe ? safe : "?"; *p; p++) {
-		if (*p == '\\' || *p == '"')
-			fputc('\\', f);
-		if (*p == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*p, f);
-	}
+	out_print_label(f, value);
 	fputc('"', f);
-	free(safe);
 }
 
 static void by_kind(FILE *f, const char *name, const char *help, const uint64_t *v, int kinds)
@@ -74,11 +62,11 @@ static void sum(struct shm_ctx *ctx, const struct shm_list *list, struct totals 
 	shm_list_foreach(seg, list) {
 		int k = kind_index(seg);
 		t->objects[k]++;
-		t->size[k] += seg->size;
-		t->resident[k] += k == SYSV ? seg->rss : seg->alloc;
+		t->size[k] = shm_add_sat(t->size[k], seg->size);
+		t->resident[k] = shm_add_sat(t->resident[k], k == SYSV ? seg->rss : seg->alloc);
 		t->orphaned[k] += shm_seg_orphaned(ctx, seg);
 		if (k == SYSV) {
-			t->swap += seg->swap;
+			t->swap = shm_add_sat(t->swap, seg->swap);
 			t->dest += (seg->mode & SHM_MODE_DEST) != 0;
 		}
 	}
@@ -185,10 +173,77 @@ static int write_metrics(struct shm_ctx *ctx, FILE *f, const struct shm_list *li
 	return EXIT_OK;
 }
 
+/*
+ * What -o may replace: a regular file, or nothing yet (*none). A device node,
+ * a symbolic link (/dev/stdout), a FIFO or a directory is refused: renaming
+ * over it would break the system, and a link is never followed. lstat does
+ * not open it, so a device or FIFO never sees us.
+ */
+static int check_target(const char *path, bool *none)
+{
+	struct stat st;
+	*none = false;
+	if (lstat(path, &st) < 0) {
+		if (errno != ENOENT)
+			return -errno;
+		*none = true;
+		return 0;
+	}
+	return S_ISREG(st.st_mode) ? 0 : -EEXIST;
+}
+
+static const char *file_kind(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return "gone";
+	switch (st.st_mode & S_IFMT) {
+	case S_IFLNK: return "a symbolic link";
+	case S_IFCHR: return "a character device";
+	case S_IFBLK: return "a block device";
+	case S_IFIFO: return "a FIFO";
+	case S_IFDIR: return "a directory";
+	case S_IFSOCK: return "a socket";
+	}
+	return "something other than a regular file";
+}
+
+static void target_error(const char *path, int err)
+{
+	if (err == -EEXIST)
+		cmd_errorf("metrics", path, "is %s; -o replaces only a regular file or makes a "
+			   "new one (use -o - for standard output)", file_kind(path));
+	else
+		cmd_error_sys("metrics", path, err);
+}
+
+/*
+ * Checked again right before the rename, which then refuses to replace what
+ * appeared meanwhile at a name that was free (RENAME_NOREPLACE).
+ */
+static int replace(const char *tmp, const char *path)
+{
+	bool none;
+	int r = check_target(path, &none);
+	if (r < 0)
+		return r;
+	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, path, none ? RENAME_NOREPLACE : 0) == 0)
+		return 0;
+	if (errno == EINVAL && none && rename(tmp, path) == 0)
+		return 0; /* a file system without RENAME_NOREPLACE */
+	return errno == EEXIST ? -EEXIST : -errno;
+}
+
 /* The textfile collector must never read half a file: write a temp file, then rename. */
 static int write_atomically(struct shm_ctx *ctx, const char *path, const struct shm_list *list,
 			    uint64_t min)
 {
+	bool none;
+	int r = check_target(path, &none);
+	if (r < 0) {
+		target_error(path, r);
+		return EXIT_FAIL;
+	}
 	char *copy = strdup(path), tmp[PATH_MAX];
 	if (!copy)
 		return EXIT_FAIL;
@@ -211,8 +266,10 @@ static int write_atomically(struct shm_ctx *ctx, const char *path, const struct 
 		err = errno ? errno : EIO;
 	if (fclose(f) != 0 && !err)
 		err = errno ? errno : EIO;
-	if (status == EXIT_OK && !err && rename(tmp, path) < 0)
-		err = errno;
+	if (status == EXIT_OK && !err && (r = replace(tmp, path)) < 0) {
+		target_error(path, r);
+		status = EXIT_FAIL;
+	}
 	if (err) {
 		cmd_error_sys("metrics", path, -err);
 		status = EXIT_FAIL;
@@ -226,7 +283,7 @@ static struct poptOption metrics_options[] = {
 	{ "min-size", 0, POPT_ARG_STRING, NULL, OPT_GAUGE_MIN,
 	  "a gauge per object of at least SIZE bytes (default 1M)", "SIZE" },
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
-	  "write to FILE atomically (temp file + rename)", "FILE" },
+	  "write to FILE atomically (a regular file or a new name; - is stdout)", "FILE" },
 	CMD_HELP_OPTION,
 	POPT_TABLEEND,
 };
@@ -260,8 +317,10 @@ static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
 	}
 	struct selection sel = { .memfd = true, .need_usage = true };
 	status = select_list("metrics", ctx, &sel, &list);
-	int st = output ? write_atomically(ctx, output, &list, min)
-			: write_metrics(ctx, stdout, &list, min);
+	/* "-" is standard output, as for every tool that takes a FILE. */
+	bool to_file = output && strcmp(output, "-");
+	int st = to_file ? write_atomically(ctx, output, &list, min)
+			 : write_metrics(ctx, stdout, &list, min);
 	if (st != EXIT_OK)
 		status = st;
 done:

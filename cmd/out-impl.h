@@ -15,7 +15,7 @@ void out_put_escaped(struct out *o, const char *s);
 void out_put_json_string(struct out *o, const char *s);
 
 char *out_u64_text(uint64_t v, char buf[static 24]);
-/* Terminal cells: UTF-8 continuation bytes take none. */
+/* Terminal cells of UTF-8 text: wide (CJK) characters take two, combining marks none. */
 size_t out_display_width(const char *s);
 /* Prints the rows held in the arena as an aligned table, and empties it. */
 void out_print_table(struct out *o);

@@ -318,6 +318,9 @@ static void row_text(struct out *o, const struct cell *cells)
 	char buf[64];
 	for (size_t i = 0; i < o->ncols; i++) {
 		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
+		/* An empty text (a memfd's name may be "") would leave a field out of a row. */
+		if (!text[0] && o->mode != OUT_EXPORT)
+			text = "-";
 		bool pids = cells[i].type == CELL_PIDS && each_pid(&cells[i], NULL, o);
 		if (o->mode == OUT_TABLE) {
 			size_t start = o->arena_len;

@@ -54,7 +54,8 @@ extern const struct column shm_columns[];
 const struct column *column_find(const char *name); /* in shm_columns */
 /*
  * "COL,COL" or "+COL,COL" (added to @defaults) into a new array; on an unknown
- * column returns -ENOENT with its name in @bad (a pointer into @spec's copy).
+ * column returns -ENOENT, on a column given twice -EEXIST, with its name in
+ * @bad (a copy the caller frees).
  */
 int columns_parse(const char *spec, const char *defaults, const struct column ***out,
 		  size_t *n, char **bad);
@@ -107,6 +108,8 @@ void out_json_string(struct out *o, const char *s);
 void out_json_u64(struct out *o, uint64_t v);
 /* @s on @f with whatever could mislead a terminal written as \\xHH. */
 void out_print_safe(FILE *f, const char *s);
+/* @s as a Prometheus label value, without its quotes (see escape.c). */
+void out_print_label(FILE *f, const char *s);
 /*
  * The same text, malloc'd: for messages and labels. @plain_backslash leaves
  * a backslash as it is, for a format that escapes it its own way. NULL: no memory.

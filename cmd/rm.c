@@ -33,6 +33,19 @@ static struct poptOption rm_options[] = {
 	POPT_TABLEEND,
 };
 
+/*
+ * A System V segment's attachments counted in processes, when every one of
+ * the kernel's nattch was found (none in another IPC namespace or a hidden
+ * process); 0 otherwise, and the attachments are said instead.
+ */
+static size_t attached_procs(struct shm_ctx *ctx, const struct shm_seg *seg)
+{
+	size_t n;
+	const struct shm_hold *v = seg_holds(ctx, seg, SHM_HOLD_SYSV, &n);
+	return v && n == seg->nattch ? shm_holds_procs(v, n) : 0;
+}
+
+/* @mappers: processes mapping a POSIX object, or attached to a System V segment (0: unknown). */
 static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappers,
 		size_t openers)
 {
@@ -53,10 +66,13 @@ static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappe
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
 		out_print_safe(stdout, seg->name);
 		putchar('\n');
+	} else if (seg->nattch > 0 && mappers) {
+		printf("%smark%s sysv %d for removal: %zu process%s attached\n", would,
+		       o->dry_run ? "" : "ed", seg->id, mappers, mappers == 1 ? "" : "es");
 	} else if (seg->nattch > 0) {
-		printf("%smark%s sysv %d for removal: %llu process%s attached\n", would,
+		printf("%smark%s sysv %d for removal: %llu attachment%s\n", would,
 		       o->dry_run ? "" : "ed", seg->id, (unsigned long long)seg->nattch,
-		       seg->nattch == 1 ? "" : "es");
+		       seg->nattch == 1 ? "" : "s");
 	} else {
 		printf("%sremove%s sysv %d (key 0x%08x)\n", would, o->dry_run ? "" : "d", seg->id,
 		       (unsigned)seg->key);
@@ -72,6 +88,8 @@ static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct
 			   "holders close it");
 		return EXIT_FAIL;
 	}
+	if (seg->kind == SHM_KIND_SYSV && seg->nattch > 0 && !o->quiet)
+		mappers = attached_procs(ctx, seg); /* before IPC_RMID changes the key */
 	if (seg->kind != SHM_KIND_SYSV && !o->quiet) {
 		const struct shm_hold *v = seg_holds(ctx, seg, SHM_HOLD_MAP, &mappers);
 		mappers = shm_holds_procs(v, mappers);

@@ -145,9 +145,28 @@ static int run_command(const struct globals *g, const struct shm_cmd *cmd, int a
 	return status;
 }
 
+/*
+ * --help or -h among @argv's arguments, before any "--": help wins over
+ * everything else, whatever comes before it, as in git.
+ */
+static bool asks_help(int argc, const char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return true;
+	return false;
+}
+
 /* `shmtool help CMD`: the manual page, or the --help text when it is not installed. */
 static int help(const struct globals *g, int argc, const char **argv)
 {
+	if (asks_help(argc, argv)) {
+		fputs("Usage: shmtool help [COMMAND]\n\n"
+		      "Shows the manual page of COMMAND (shmtool-COMMAND(1)), or its --help text\n"
+		      "when the page is not installed; without COMMAND, the list of commands.\n",
+		      stdout);
+		return EXIT_OK;
+	}
 	if (argc < 2) {
 		usage(stdout);
 		return EXIT_OK;
@@ -182,6 +201,22 @@ static int help(const struct globals *g, int argc, const char **argv)
 	return run_command(g, cmd, 2, args);
 }
 
+/*
+ * What never reached stdout (a full disk, an I/O error) is a failure to say,
+ * once, here: every command's output ends in this flush. A command that met
+ * the error itself has said so and failed already.
+ */
+static int stdout_status(const char *who, int status)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return status;
+	if (status != EXIT_OK)
+		return status;
+	cmd_error_sys(who, "stdout", errno ? -errno : -EIO);
+	return EXIT_FAIL;
+}
+
 int main(int argc, const char **argv)
 {
 	int show_help = 0, show_version = 0;
@@ -201,6 +236,7 @@ int main(int argc, const char **argv)
 					POPT_CONTEXT_POSIXMEHARDER);
 	int rc = poptGetNextOpt(pc);
 	int status = EXIT_OK;
+	const char *who = NULL; /* the command, for a message about stdout */
 	if (rc < -1) {
 		cmd_errorf(NULL, poptBadOption(pc, 0), "%s (see 'shmtool --help')",
 			   poptStrerror(rc));
@@ -228,16 +264,23 @@ int main(int argc, const char **argv)
 	while (rest[nrest])
 		nrest++;
 	if (!strcmp(rest[0], "help")) {
+		who = "help";
 		status = help(&g, nrest, rest);
 		goto done;
 	}
 	const struct shm_cmd *cmd = find_command(rest[0]);
-	status = cmd ? run_command(&g, cmd, nrest, rest) : unknown_command(rest[0]);
+	if (cmd)
+		who = cmd->name;
+	if (cmd && asks_help(nrest, rest)) {
+		/* Only the help, not an error about an option before it. */
+		const char *help_args[] = { rest[0], "--help", NULL };
+		status = run_command(&g, cmd, 2, help_args);
+	} else {
+		status = cmd ? run_command(&g, cmd, nrest, rest) : unknown_command(rest[0]);
+	}
 done:
 	poptFreeContext(pc);
 	free(g.proc_root);
 	free(g.shm_dir);
-	if (fflush(stdout) != 0 && status == EXIT_OK)
-		status = EXIT_FAIL;
-	return status;
+	return stdout_status(who, status);
 }

@@ -58,10 +58,11 @@ static void print_value(struct out *o, struct shm_ctx *ctx, const struct field *
 			const struct shm_seg *seg, const struct cell *c)
 {
 	char buf[64];
+	const char *text = cell_text(o, c, buf, sizeof(buf));
 	if (c->type == CELL_TIME && c->i == 0)
 		out_text(o, "never");
 	else
-		out_safe(o, cell_text(o, c, buf, sizeof(buf)));
+		out_safe(o, text[0] ? text : "-");
 	char extra[64];
 	const char *paren = NULL;
 	if (f->detail == WITH_AUX)
@@ -273,7 +274,8 @@ static int show(struct shm_ctx *ctx, bool json, bool explain, const char **args,
 		cols[ncols++] = col;
 	struct out o;
 	int status = EXIT_OK, shown = 0;
-	int r = out_init(&o, json ? OUT_JSON : OUT_TABLE, false, true, cols, ncols, stdout,
+	/* Raw: values escaped as ls --raw escapes them, spaces included. */
+	int r = out_init(&o, json ? OUT_JSON : OUT_RAW, false, true, cols, ncols, stdout,
 			   "segments");
 	o.json_extra = json_holders;
 	for (size_t i = 0; i < n && r == 0; i++) {

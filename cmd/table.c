@@ -5,11 +5,48 @@
 
 #include "out-impl.h"
 
+/*
+ * Terminal columns of a character: 2 for East Asian Wide and Fullwidth ones
+ * (CJK, Hangul, fullwidth forms, emoji), 0 for combining marks and zero-width
+ * characters, 1 otherwise. A table of our own, not wcwidth(3): the result must
+ * not depend on the locale, and the text is always UTF-8.
+ */
+static unsigned char_width(uint32_t c)
+{
+	if ((c >= 0x0300 && c <= 0x036f) || (c >= 0x1ab0 && c <= 0x1aff) ||
+	    (c >= 0x1dc0 && c <= 0x1dff) || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x20d0 && c <= 0x20ff) || (c >= 0xfe00 && c <= 0xfe0f) ||
+	    (c >= 0xfe20 && c <= 0xfe2f))
+		return 0;
+	if ((c >= 0x1100 && c <= 0x115f) || c == 0x2329 || c == 0x232a ||
+	    (c >= 0x2e80 && c <= 0xa4cf && c != 0x303f) || (c >= 0xac00 && c <= 0xd7a3) ||
+	    (c >= 0xf900 && c <= 0xfaff) || (c >= 0xfe10 && c <= 0xfe19) ||
+	    (c >= 0xfe30 && c <= 0xfe6f) || (c >= 0xff00 && c <= 0xff60) ||
+	    (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x1f300 && c <= 0x1f64f) ||
+	    (c >= 0x1f900 && c <= 0x1f9ff) || (c >= 0x20000 && c <= 0x3fffd))
+		return 2;
+	return 1;
+}
+
 size_t out_display_width(const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
+	while (*p) {
+		uint32_t c = *p;
+		size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (len > 1)
+			c &= 0x3fu >> (len - 1);
+		for (size_t i = 1; i < len; i++) {
+			if ((p[i] & 0xc0) != 0x80) {
+				len = i; /* cut short: the escaping lets no such text through */
+				break;
+			}
+			c = c << 6 | (p[i] & 0x3fu);
+		}
+		w += char_width(c);
+		p += len;
+	}
 	return w;
 }
 

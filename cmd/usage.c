@@ -58,10 +58,10 @@ static const struct column usage_columns[] = {
 static void add(struct usage_row *r, const struct shm_seg *seg)
 {
 	r->objects++;
-	r->size += seg->size;
-	r->rss += seg->rss;
-	r->swap += seg->swap;
-	r->alloc += seg->alloc;
+	r->size = shm_add_sat(r->size, seg->size);
+	r->rss = shm_add_sat(r->rss, seg->rss);
+	r->swap = shm_add_sat(r->swap, seg->swap);
+	r->alloc = shm_add_sat(r->alloc, seg->alloc);
 }
 
 static int by_size_desc(const void *a, const void *b)
@@ -99,7 +99,7 @@ static size_t fill_rows(struct shm_ctx *ctx, const struct shm_list *list, struct
 		*status = EXIT_FAIL;
 		return 3;
 	}
-	uint64_t known = rows[0].rss + rows[1].alloc + rows[2].alloc;
+	uint64_t known = shm_add_sat(shm_add_sat(rows[0].rss, rows[1].alloc), rows[2].alloc);
 	rows[3] = (struct usage_row){ .kind = "Shmem", .has = HAS_RSS, .rss = shmem };
 	rows[4] = (struct usage_row){ .kind = "unexplained", .has = HAS_RSS, .rss = shmem > known ? shmem - known : 0 };
 	return 5;

@@ -290,6 +290,8 @@ int shm_parse_size(const char *text, uint64_t *out);
 int shm_parse_duration(const char *text, uint64_t *seconds);
 /* "4K", "1.5M", "512B": at most 8 bytes plus NUL. */
 char *shm_format_size(uint64_t bytes, char buf[static 16]);
+/* @a + @b, or UINT64_MAX when that does not fit: a total never wraps to a small one. */
+uint64_t shm_add_sat(uint64_t a, uint64_t b);
 
 /* Selection shared by ls and rm */
 struct shm_filter {

@@ -172,3 +172,8 @@ char *shm_format_size(uint64_t bytes, char buf[static 16])
 	*p = '\0';
 	return buf;
 }
+
+uint64_t shm_add_sat(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}

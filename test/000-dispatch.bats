@@ -69,3 +69,54 @@ teardown() { _common_teardown; }
 	run shmtool help frob
 	assert_failure 2
 }
+
+@test "dispatch: a failed stdout is said, once, and exits 1 (ftok, rm, pages, metrics, help, --version)" {
+	local id
+	full() {
+		run --separate-stderr ns sh -c '"$@" >/dev/full' sh "$SHMTOOL_BIN" "$@"
+		assert_failure 1
+		assert_output ''
+		[ "$stderr" = "shmtool: ${WHO}stdout: no space left on device" ] ||
+			{ echo "$* said: $stderr"; return 1; }
+	}
+	WHO='ftok: ' full ftok /etc/passwd 1
+	id=$(shmtool create -s 4K)
+	WHO='pages: ' full pages "$id"
+	WHO='metrics: ' full metrics
+	WHO='rm: ' full rm "$id"
+	WHO='rm: ' full rm --help
+	WHO='ls: ' full ls --help
+	WHO='help: ' full help
+	WHO='help: ' full help ftok
+	WHO='' full --version
+	WHO='' full --help
+}
+
+@test "dispatch: help --help is help, exit 0" {
+	run --separate-stderr shmtool help --help
+	assert_success
+	assert_line --index 0 'Usage: shmtool help [COMMAND]'
+	[ -z "$stderr" ]
+	run shmtool help -h
+	assert_success
+	assert_line --index 0 'Usage: shmtool help [COMMAND]'
+	run shmtool help ls --help
+	assert_success
+	assert_line --index 0 'Usage: shmtool help [COMMAND]'
+}
+
+@test "dispatch: --help anywhere wins over a bad option before it" {
+	local args
+	for args in "ls --min-size BAD --help" "ls -s BAD --help" "ls --frob -h" "rm --unused-for 3q --help" \
+		"metrics --min-size 1Q --help" "cat -o x --help"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr shmtool $args
+		assert_success
+		[ -z "$stderr" ] || { echo "$args: $stderr"; return 1; }
+		assert_line --index 0 --regexp "^Usage: shmtool ${args%% *} "
+	done
+	# after --, -h is an operand
+	run --separate-stderr shmtool rm -- -h
+	assert_failure 2
+	[[ "$stderr" == 'shmtool: rm: -h: not a segment'* ]]
+}

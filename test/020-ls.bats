@@ -260,3 +260,80 @@ ipcs_rows() {
 	run "$SHMTOOL_BIN" --proc "$BATS_TEST_TMPDIR/p" ls --sysv -n -o SIZE
 	assert_output '16E'
 }
+
+@test "ls: C1 and bidi controls are escaped bytes in text, U+FFFD per byte in JSON" {
+	ns sh -c 'cd /dev/shm && : > "$(printf "c\302\205d")" && : > "$(printf "e\342\200\256f")" &&
+		: > "$(printf "g\342\201\246h")"'
+	run shmtool ls --posix -n -o ID
+	assert_success
+	assert_output $'/c\\xc2\\x85d\n/e\\xe2\\x80\\xaef\n/g\\xe2\\x81\\xa6h'
+	run shmtool ls --posix -n --raw -o ID
+	assert_output $'/c\\xc2\\x85d\n/e\\xe2\\x80\\xaef\n/g\\xe2\\x81\\xa6h'
+	run shmtool ls --posix -J -o ID
+	assert_output --partial '{"id":"/c\ufffd\ufffdd"}'
+	assert_output --partial '{"id":"/e\ufffd\ufffd\ufffdf"}'
+	assert_output --partial '{"id":"/g\ufffd\ufffd\ufffdh"}'
+	# error messages too
+	run --separate-stderr shmtool stat "$(printf '/x\342\200\256y')"
+	assert_failure 1
+	[ "$stderr" = 'shmtool: stat: /x\xe2\x80\xaey: no such segment' ]
+}
+
+@test "ls: an empty text prints - in the table and --raw, so read splits right" {
+	start_helper memfd ''
+	run shmtool ls --memfd -n --raw -o TYPE,NAME,SIZE -b
+	assert_success
+	assert_output 'memfd - 3'
+	local type name size
+	read -r type name size <<<"$output"
+	[ "$size" = 3 ]
+	run shmtool ls --memfd -n -o NAME,SIZE -b
+	assert_output '- 3'
+	run shmtool ls --memfd -n -P -o NAME
+	assert_output 'NAME=""'
+	run shmtool ls --memfd -J -o NAME
+	assert_output --partial '{"name":""}'
+}
+
+@test "ls: a column given twice is a usage error naming it" {
+	shmtool create -s 4K >/dev/null
+	run --separate-stderr shmtool ls -J -o ID,SIZE,id
+	assert_failure 2
+	assert_output ''
+	[ "$stderr" = 'shmtool: ls: id: column given twice' ]
+	run --separate-stderr shmtool ls -o +TYPE
+	assert_failure 2
+	[ "$stderr" = 'shmtool: ls: TYPE: column given twice (+COL adds to the default columns)' ]
+	run shmtool ls -J -o ID,SIZE
+	assert_success
+}
+
+@test "ls: wide (CJK) and combining characters keep the table aligned" {
+	ns sh -c 'cd /dev/shm && : > 表表 && : > abcd && : > x && : > "$(printf "e\314\201")"'
+	run shmtool ls --posix -o ID,SIZE,OWNER
+	assert_success
+	assert_output "$(printf '%s\n' 'ID    SIZE OWNER' '/abcd   0B root' $'/e\314\201      0B root' \
+		'/x      0B root' '/表表   0B root')"
+}
+
+@test "ls: --reverse keeps rows the sort column does not apply to last; IDs are left-aligned" {
+	shmtool create -s 4K 0x10 >/dev/null
+	shmtool create -s 8K 0x20 >/dev/null
+	shmtool create -s 1 /p >/dev/null
+	local i
+	for i in $(seq 2 11); do shmtool create -s 1 >/dev/null; done
+	run shmtool ls -n --raw -o ID,KEY -s KEY --reverse
+	assert_success
+	assert_line --index 0 '1 0x00000020'
+	assert_line --index 1 '0 0x00000010'
+	assert_line --index 12 '/p -'
+	run shmtool ls -n --raw -o ID,KEY -s KEY
+	assert_line --index 12 '/p -'
+	# ID holds names too: left-aligned, numbers or not
+	run shmtool ls -b -o ID,SIZE
+	assert_line --index 0 'ID SIZE'
+	assert_line --index 1 '0  4096'
+	assert_line --index 3 '2     1'
+	assert_line --index 12 '11    1'
+	assert_line --index 13 '/p    1'
+}

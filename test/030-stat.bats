@@ -149,3 +149,11 @@ field() { # field NAME: the value of "NAME:" in $output
 	run shmtool stat
 	assert_failure 2
 }
+
+@test "stat: spaces in values are escaped, as the page says" {
+	ns sh -c ': > "/dev/shm/a b"'
+	run shmtool stat '/a b'
+	assert_success
+	assert_line 'id:     /a\x20b'
+	assert_line 'path:   /dev/shm/a\x20b'
+}

@@ -44,3 +44,11 @@ teardown() { _common_teardown; }
 	run shmtool ftok /etc/passwd 1 2
 	assert_failure 2
 }
+
+@test "ftok: --explain writes a misleading file name escaped" {
+	local f="$BATS_TEST_TMPDIR/$(printf 'a\342\200\256b\033[31m')"
+	: > "$f"
+	run shmtool ftok --explain "$f" 1
+	assert_success
+	assert_line "path:    $BATS_TEST_TMPDIR/a\\xe2\\x80\\xaeb\\x1b[31m"
+}

@@ -139,3 +139,16 @@ teardown() { _common_teardown; }
 		done
 	done
 }
+
+@test "cat: one byte is 1 byte, not 1 bytes" {
+	local id
+	id=$(shmtool create -s 1)
+	run --separate-stderr shmtool cat -o 1 -l 1 "$id"
+	assert_failure 1
+	[ "$stderr" = "shmtool: cat: $id: 1 byte from offset 1 ends 1 byte past the end (size 1 byte)" ]
+	run --separate-stderr shmtool cat -o 2 "$id"
+	assert_failure 1
+	[ "$stderr" = "shmtool: cat: $id: offset 2 is past the end (size 1 byte)" ]
+	run --separate-stderr shmtool cat -o 1 -l 2 "$id"
+	[ "$stderr" = "shmtool: cat: $id: 2 bytes from offset 1 end 2 bytes past the end (size 1 byte)" ]
+}

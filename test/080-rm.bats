@@ -191,3 +191,22 @@ removed sysv $b (key 0x00000000)"
 	run shmtool rm 0x5555
 	assert_failure 1
 }
+
+@test "rm: counts processes attached, or says attachments when it cannot see them all" {
+	local id
+	id=$(shmtool create -s 4K)
+	start_helper attach "$id" rw 3
+	attach "$id"
+	[ "$(shmtool ls -n --raw -o NATTCH)" = 4 ]
+	run shmtool rm -n "$id"
+	assert_success
+	assert_output "would mark sysv $id for removal: 2 processes attached"
+	# nobody cannot see root's attachments: it says what the kernel counts
+	id=$(as_nobody "$HELPERS/mkseg" 4096)
+	start_helper attach "$id" rw 2
+	run shmtool rm -n "$id"
+	assert_output "would mark sysv $id for removal: 1 process attached"
+	run as_nobody "$SHMTOOL_BIN" rm "$id"
+	assert_success
+	assert_output "marked sysv $id for removal: 2 attachments"
+}

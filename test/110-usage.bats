@@ -49,3 +49,15 @@ teardown() { _common_teardown; }
 	run shmtool usage --frob
 	assert_failure 2
 }
+
+@test "usage: totals of huge sparse objects saturate instead of wrapping" {
+	# three sparse files of 2^63-1 bytes (the largest a file may be) sum past 2^64
+	ns truncate -s 9223372036854775807 /dev/shm/a /dev/shm/b /dev/shm/c
+	run shmtool usage --json
+	assert_success
+	# jq reads numbers as doubles: look at the text
+	assert_output --partial '{"kind":"posix","objects":3,"size":18446744073709551615,'
+	[ "$(jq '.usage[] | select(.kind == "posix") | .objects' <<<"$output")" = 3 ]
+	run shmtool usage
+	assert_line --regexp '^posix +3 +16E '
+}

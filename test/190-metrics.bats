@@ -70,3 +70,65 @@ metric() { awk -v m="$1" '$1 == m { print $2 }' <<<"$output"; }
 	run shmtool metrics --min-size 1Q
 	assert_failure 2
 }
+
+@test "metrics: -o refuses a device node, a symlink, a FIFO and a directory; -o - is stdout" {
+	local dir="$BATS_TEST_TMPDIR/textfile" t
+	mkdir "$dir"
+	mknod "$dir/null" c 1 3
+	echo keep > "$dir/target"
+	ln -s target "$dir/link"
+	ln -s /dev/null "$dir/devnull"
+	mkfifo "$dir/fifo"
+	mkdir "$dir/sub"
+	for t in null link devnull fifo sub; do
+		run --separate-stderr shmtool metrics -o "$dir/$t"
+		assert_failure 1
+		assert_output ''
+		[[ "$stderr" == "shmtool: metrics: $dir/$t: is a "*"; -o replaces only a regular file or makes a new one (use -o - for standard output)" ]]
+	done
+	[ -c "$dir/null" ]
+	[ -L "$dir/link" ] && [ "$(cat "$dir/target")" = keep ]
+	[ "$(readlink "$dir/devnull")" = /dev/null ] && [ -c /dev/null ]
+	[ -p "$dir/fifo" ]
+	[ -d "$dir/sub" ] && [ -z "$(ls -A "$dir/sub")" ]
+	# no temporary file is left behind
+	[ "$(ls -A "$dir" | sort | tr '\n' ' ')" = "devnull fifo link null sub target " ]
+	# a regular file is replaced, not written through
+	ln "$dir/target" "$dir/hard"
+	run shmtool metrics -o "$dir/target"
+	assert_success
+	[ "$(cat "$dir/hard")" = keep ]
+	grep -q '^shmtool_objects{type="sysv"} 0$' "$dir/target"
+	cd "$dir"
+	run --separate-stderr shmtool metrics -o -
+	assert_success
+	assert_line 'shmtool_objects{type="sysv"} 0'
+	[ ! -e "$dir/-" ]
+}
+
+@test "metrics: size totals of huge sparse objects saturate instead of wrapping" {
+	ns truncate -s 9223372036854775807 /dev/shm/a /dev/shm/b /dev/shm/c
+	run shmtool metrics
+	assert_success
+	[ "$(metric 'shmtool_size_bytes{type="posix"}')" = 18446744073709551615 ]
+	[ "$(metric 'shmtool_segment_size_bytes{type="posix",id="/a",key="",owner="root"}')" = 9223372036854775807 ]
+}
+
+@test "metrics: label values never collide: a newline is \\n, other odd bytes \\\\xHH, a backslash before x \\\\x5c" {
+	command -v promtool
+	ns sh -c 'cd /dev/shm && : > "$(printf "a\nb")" && : > "a\\x0ab" && : > "$(printf "a\001b")" &&
+		: > "$(printf "c\302\205d")" && : > "$(printf "e\342\200\256f")" && : > "g\\h"'
+	run --separate-stderr shmtool metrics --min-size 0
+	assert_success
+	promtool check metrics <<<"$output"
+	local m='shmtool_segment_size_bytes{type="posix",id='
+	assert_line "$m\"/a\\nb\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/a\\\\x5cx0ab\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/a\\\\x01b\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/c\\\\xc2\\\\x85d\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/e\\\\xe2\\\\x80\\\\xaef\",key=\"\",owner=\"root\"} 0"
+	assert_line "$m\"/g\\\\h\",key=\"\",owner=\"root\"} 0"
+	[ "$(grep -c "^$m" <<<"$output")" -eq 6 ]
+	# nothing misleading reaches a terminal raw
+	[ "$(LC_ALL=C grep -c -P '[\x01-\x09\x0b-\x1f\x7f]|\xc2\x85|\xe2\x80\xae' <<<"$output")" = 0 ]
+}

@@ -7,14 +7,20 @@
  *
  * JSON (out_json_string): the document must be exactly {"x":[STRING]}\n, with
  * STRING one well-formed JSON string token; the whole output valid UTF-8 with
- * no raw control byte (C0, DEL or C1). Decoded, STRING must be the input with
- * each byte that does not start a valid UTF-8 character replaced by U+FFFD
- * (controls, C1 included, come back: they are escaped, not lost).
+ * no raw control byte (C0, DEL or C1) nor bidi control. Decoded, STRING must
+ * be the input with each byte that does not start a valid UTF-8 character, and
+ * each byte of a C1 or bidi control, replaced by U+FFFD (C0 controls come
+ * back: they are escaped, not lost).
  *
  * Text (out_safe in table, raw and export mode, and out_print_safe): no byte
- * below 0x20, no DEL, no C1 control, valid UTF-8; raw mode has no space, export
- * mode no unescaped " $ ` or \ (it goes between double quotes); and undoing the
- * \xHH (and, for export, \C) escapes gives back the input exactly.
+ * below 0x20, no DEL, no C1 or bidi control, valid UTF-8; raw mode has no
+ * space, export mode no unescaped " $ ` or \ (it goes between double quotes);
+ * and undoing the \xHH (and, for export, \C) escapes gives back the input
+ * exactly.
+ *
+ * Prometheus label (out_print_label): clean in the same way, no raw " or
+ * newline, only the format's escapes \\ \" \n; and undoing those, then the
+ * value's \xHH, gives back the input exactly, so two names never share a label.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -115,7 +121,14 @@ static void put_utf8(struct bytes *b, uint32_t cp)
 	put(b, u, n);
 }
 
-/* Valid UTF-8 without raw C0 (but @allow_nl), DEL or C1 controls. */
+/* C1 controls and the bidi embeddings, overrides and isolates. */
+static bool misleading(uint32_t cp)
+{
+	return (cp >= 0x80 && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Valid UTF-8 without raw C0 (but @allow_nl), DEL, C1 or bidi controls. */
 static void check_clean(const unsigned char *p, size_t n, bool allow_nl)
 {
 	for (size_t i = 0; i < n;) {
@@ -123,7 +136,7 @@ static void check_clean(const unsigned char *p, size_t n, bool allow_nl)
 		size_t len = utf8_char(p + i, n - i, &cp);
 		if (!len)
 			abort();
-		if ((cp < 0x20 && !(allow_nl && cp == '\n')) || (cp >= 0x7f && cp < 0xa0))
+		if ((cp < 0x20 && !(allow_nl && cp == '\n')) || cp == 0x7f || misleading(cp))
 			abort();
 		i += len;
 	}
@@ -142,14 +155,14 @@ static int hexval(unsigned char c)
 
 /*
  * What the JSON string should decode to: the input, with each byte that does
- * not start a valid UTF-8 character as U+FFFD. (C1 controls are kept, escaped.)
+ * not start a valid UTF-8 character, and each byte of a misleading one, as U+FFFD.
  */
 static void json_expected(const unsigned char *s, size_t n, struct bytes *out)
 {
 	for (size_t i = 0; i < n;) {
 		uint32_t cp;
 		size_t len = utf8_char(s + i, n - i, &cp);
-		if (!len) {
+		if (!len || misleading(cp)) {
 			put_utf8(out, 0xfffd);
 			i++;
 		} else {
@@ -309,6 +322,53 @@ static void check_text(const char *s, size_t n, int mode)
 	free(doc);
 }
 
+/* Undoes the exposition format's escapes, then the value's \\xHH. */
+static void check_label(const char *s, size_t n)
+{
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&doc, &len);
+	if (!f)
+		abort();
+	out_print_label(f, s);
+	if (fclose(f) != 0)
+		abort();
+	const unsigned char *p = (const unsigned char *)doc;
+	check_clean(p, len, false);
+	struct bytes value = { 0 };
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = p[i];
+		if (c == '"')
+			abort(); /* would end the label */
+		if (c == '\\') {
+			if (++i >= len || !strchr("\\\"n", p[i]))
+				abort(); /* the format knows no other escape */
+			c = p[i] == 'n' ? '\n' : p[i];
+		}
+		put(&value, &c, 1);
+	}
+	struct bytes back = { 0 };
+	for (size_t i = 0; i < value.n;) {
+		int hi, lo;
+		if (value.p[i] == '\\' && i + 3 < value.n && value.p[i + 1] == 'x' &&
+		    (hi = hexval(value.p[i + 2])) >= 0 && (lo = hexval(value.p[i + 3])) >= 0) {
+			unsigned char b = (unsigned char)(hi << 4 | lo);
+			put(&back, &b, 1);
+			i += 4;
+			continue;
+		}
+		if (value.p[i] == '\\' && i + 1 < value.n && value.p[i + 1] == 'x')
+			abort(); /* a name's own backslash before x must be \\x5c */
+		put(&back, &value.p[i], 1);
+		i++;
+	}
+	if (back.n != n || (n && memcmp(back.p, s, n)))
+		abort();
+	free(value.p);
+	free(back.p);
+	free(doc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* A C string: the input up to its first NUL, as every caller would pass it. */
@@ -321,6 +381,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_text(s, n, OUT_RAW);
 	check_text(s, n, OUT_EXPORT);
 	check_text(s, n, -1); /* out_print_safe */
+	check_label(s, n);
 	free(s);
 	return 0;
 }
