@@ -164,6 +164,18 @@ static void get_alloc(struct shm_ctx *ctx, const void *row, bool detail, struct 
 		set_u64(c, CELL_SIZE, seg->alloc);
 }
 
+/*
+ * A count of holders found: 0 is only the truth when every process that could
+ * hold the object was seen; otherwise it is unknown, never 0.
+ */
+static void set_count(struct cell *c, const struct shm_holders *h, uint64_t n)
+{
+	if (n == 0 && !shm_holders_complete(h))
+		c->type = CELL_UNKNOWN;
+	else
+		set_u64(c, CELL_U64, n);
+}
+
 /* System V: the kernel's count. POSIX: processes mapping it. memfd: processes holding it. */
 static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
 {
@@ -182,7 +194,7 @@ static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct
 		return;
 	const struct shm_hold *m = shm_holders_find(h, SHM_HOLD_MAP, seg, &maps);
 	if (seg->kind == SHM_KIND_POSIX) {
-		set_u64(c, CELL_U64, shm_holds_procs(m, maps));
+		set_count(c, h, shm_holds_procs(m, maps));
 		return;
 	}
 	const struct shm_hold *f = shm_holders_find(h, SHM_HOLD_FD, seg, &fds);
@@ -193,7 +205,7 @@ static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct
 			counted = f[j].pid == m[i].pid;
 		procs += !counted;
 	}
-	set_u64(c, CELL_U64, procs);
+	set_count(c, h, procs);
 }
 
 /* Every process attached (System V), or mapping or holding it open (files). */
@@ -202,14 +214,22 @@ static void get_pids(struct shm_ctx *ctx, const void *row, bool detail, struct c
 	const struct shm_seg *seg = row;
 	(void)detail;
 	c->type = CELL_PIDS;
-	if (seg->kind == SHM_KIND_SYSV) {
-		c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_SYSV, &c->nholds[0]);
-		c->u = c->nholds[0];
+	const struct shm_holders *h;
+	bool sysv = seg->kind == SHM_KIND_SYSV;
+	if (shm_ctx_holders(ctx, !sysv, &h) < 0)
 		return;
+	if (sysv) {
+		c->holds[0] = shm_holders_find(h, SHM_HOLD_SYSV, seg, &c->nholds[0]);
+		c->u = c->nholds[0];
+	} else {
+		c->holds[0] = shm_holders_find(h, SHM_HOLD_MAP, seg, &c->nholds[0]);
+		c->holds[1] = shm_holders_find(h, SHM_HOLD_FD, seg, &c->nholds[1]);
+		c->u = c->nholds[0] + c->nholds[1]; /* sorts by how much holds it */
 	}
-	c->holds[0] = seg_holds(ctx, seg, SHM_HOLD_MAP, &c->nholds[0]);
-	c->holds[1] = seg_holds(ctx, seg, SHM_HOLD_FD, &c->nholds[1]);
-	c->u = c->nholds[0] + c->nholds[1]; /* sorts by how much holds it */
+	/* None found is "none" only when no process could hide one. */
+	bool attached = sysv && (seg->fields & SHM_F_NATTCH) && seg->nattch > 0;
+	if (c->u == 0 && (attached || (!sysv && !shm_holders_complete(h))))
+		c->type = CELL_UNKNOWN;
 }
 
 static void get_status(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
@@ -457,9 +477,11 @@ static int cmp_u64(uint64_t a, uint64_t b)
 
 int cell_compare(const struct cell *a, const struct cell *b)
 {
-	/* Rows a column does not apply to sort last. */
-	if (a->type == CELL_NONE || b->type == CELL_NONE)
-		return (a->type == CELL_NONE) - (b->type == CELL_NONE);
+	/* Rows a column does not apply to sort last; unknown values just before them. */
+	int ra = a->type == CELL_NONE ? 2 : a->type == CELL_UNKNOWN;
+	int rb = b->type == CELL_NONE ? 2 : b->type == CELL_UNKNOWN;
+	if (ra || rb)
+		return (ra > rb) - (ra < rb);
 	if (a->type == CELL_STR && b->type == CELL_STR)
 		return strcmp(a->s, b->s);
 	if (a->type == CELL_STR || b->type == CELL_STR)

@@ -42,7 +42,8 @@ static int by_column(const void *a, const void *b, void *data)
 	column_get(s->ctx, s->col, a, false, &x);
 	column_get(s->ctx, s->col, b, false, &y);
 	/* Rows the column does not apply to stay last, reversed or not. */
-	if (x.type == CELL_NONE || y.type == CELL_NONE)
+	if (x.type == CELL_NONE || y.type == CELL_NONE || x.type == CELL_UNKNOWN ||
+	    y.type == CELL_UNKNOWN)
 		return cell_compare(&x, &y);
 	return s->sign * cell_compare(&x, &y);
 }

@@ -143,6 +143,7 @@ const char *cell_text(struct out *o, const struct cell *c, char *buf, size_t siz
 {
 	switch (c->type) {
 	case CELL_NONE: return "-";
+	case CELL_UNKNOWN: return "?";
 	case CELL_STR: return c->s;
 	case CELL_U64: return out_u64_text(c->u, buf);
 	case CELL_SIZE:
@@ -167,6 +168,7 @@ static void json_cell(struct out *o, const struct cell *c)
 	char buf[64];
 	switch (c->type) {
 	case CELL_NONE:
+	case CELL_UNKNOWN:
 		out_puts(o, "null");
 		return;
 	case CELL_STR:

@@ -15,6 +15,7 @@
 
 enum cell_type {
 	CELL_NONE,   /* does not apply: "-" / null */
+	CELL_UNKNOWN, /* applies, but cannot be known (hidden processes): "?" / null */
 	CELL_STR,
 	CELL_U64,
 	CELL_SIZE,   /* bytes; human unless asked for bytes */

@@ -53,7 +53,12 @@ ipcs_rows() {
 	id=$(mkseg 8192 0xabcd 600)
 	attach "$id"
 	ns touch /dev/shm/obj
-	run shmtool ls --json -o TYPE,ID,KEY,SIZE,NATTCH,STATUS,CTIME,ATIME,DTIME,MODE,UID
+	# Processes outside the test's PID namespace are unseen: an unmapped object's NATTCH is unknown.
+	run shmtool ls --json -o ID,NATTCH
+	echo "$output" | jq -e '.segments[1] | .id=="/obj" and .nattch==null'
+	run shmtool ls -n -o ID,NATTCH
+	assert_line --regexp '^/obj +\?$'
+	run shmtool --pidns-only ls --json -o TYPE,ID,KEY,SIZE,NATTCH,STATUS,CTIME,ATIME,DTIME,MODE,UID
 	assert_success
 	echo "$output" | jq -e '.segments[0].size|type=="number"'
 	echo "$output" | jq -e '.segments[0] | .type=="sysv" and .id==0 and .key=="0x0000abcd"
@@ -76,7 +81,7 @@ ipcs_rows() {
 	mkseg 4096 0x1111 >/dev/null
 	mkseg 12288 >/dev/null
 	ns sh -c 'head -c 100 /dev/zero > "/dev/shm/we\"ird \$(echo pwned) \`x\` \\ name"'
-	run shmtool ls -P -b -n -o TYPE,ID,KEY,SIZE,UID,GID,NATTCH
+	run shmtool --pidns-only ls -P -b -n -o TYPE,ID,KEY,SIZE,UID,GID,NATTCH
 	assert_success
 	[ "${#lines[@]}" -eq 3 ]
 	local line got=()

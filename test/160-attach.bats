@@ -38,7 +38,7 @@ teardown() { _common_teardown; }
 	for i in $(seq 200); do grep -q attached "$out" 2>/dev/null && break; sleep 0.02; done
 	assert_equal "$(grep -c '^attached /empty: empty, nothing mapped (rw), pid [0-9]*; Ctrl-C or kill detaches$' "$out")" 1
 	pid=$(sed -n 's/.*pid \([0-9]*\);.*/\1/p' "$out")
-	run shmtool ls -n --raw -o ID,NATTCH,PIDS
+	run shmtool --pidns-only ls -n --raw -o ID,NATTCH,PIDS
 	assert_output '/empty 0 -'
 	ns kill -TERM "$pid"
 	for i in $(seq 200); do grep -q detached "$out" && break; sleep 0.02; done
