@@ -180,6 +180,15 @@ int shm_map_fd(struct shm_map *map, int *fd);
 /* Closes the file behind the mapping, which stays: a process that only maps it. */
 void shm_map_release_fd(struct shm_map *map);
 /*
+ * @len bytes at @offset of the mapping into @buf, never allocating a page that
+ * was never written (shmem allocates on a read fault): a page mincore(2) says
+ * is not in RAM reads as zeros, untouched. Only right when no page of the
+ * object is in swap; @fault_absent reads through the mapping instead, faulting
+ * in whatever is absent.
+ */
+int shm_map_copy(const struct shm_map *map, uint64_t offset, void *buf, size_t len,
+		 bool fault_absent);
+/*
  * Which pages of the object are in RAM, by mincore(2) on the mapping: one byte
  * per page of @page_size (a huge page size for hugetlb segments), bit 0 set
  * when resident. The vector is malloc'd, @npages long.
