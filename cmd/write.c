@@ -184,7 +184,16 @@ static int copy(struct shm_ctx *ctx, struct job *j, const struct shm_seg *seg)
 {
 	struct shm_map map = { .fd = -1 };
 	if (seg->kind == SHM_KIND_SYSV) {
+		/*
+		 * Attached only now, after the input: the segment may have gone and
+		 * its id come back on another one meanwhile (shm_map_open refuses
+		 * that), and the bytes must fit what is attached, not what was seen.
+		 */
 		int r = shm_map_open(ctx, seg, true, &map);
+		if (r == 0 && (j->offset > map.len || j->len > map.len - j->offset)) {
+			shm_map_close(&map);
+			r = -SHM_E_REPLACED;
+		}
 		if (r < 0) {
 			cmd_error("write", j->seg_arg, r);
 			return EXIT_FAIL;

@@ -49,15 +49,41 @@ static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struc
 	return fd < 0 ? fd : map_fd(fd, writable, out);
 }
 
-static int map_sysv(int id, uint64_t size, bool writable, struct shm_map *out)
+/*
+ * The segment attached under @seg's id must be the one @seg describes: once a
+ * segment is gone its id can come back on a new one, of another size. The key
+ * of a segment marked for removal reads IPC_PRIVATE.
+ */
+static bool same_segment(const struct shm_seg *seg, const struct shmid_ds *ds)
 {
-	if (size > SIZE_MAX)
+	if (ds->shm_segsz != seg->size)
+		return false;
+	if ((seg->fields & SHM_F_CTIME) && (int64_t)ds->shm_ctime != seg->ctime)
+		return false;
+	if ((seg->fields & SHM_F_CPID) && ds->shm_cpid != seg->cpid)
+		return false;
+	return !(seg->fields & SHM_F_KEY) || (ds->shm_perm.mode & SHM_DEST) ||
+	       (int32_t)ds->shm_perm.__key == seg->key;
+}
+
+/* The mapping's length is the attached segment's own size, never one read before. */
+static int map_sysv(const struct shm_seg *seg, bool writable, struct shm_map *out)
+{
+	if (seg->size > SIZE_MAX)
 		return -EFBIG;
-	void *p = shmat(id, NULL, writable ? 0 : SHM_RDONLY);
+	void *p = shmat(seg->id, NULL, writable ? 0 : SHM_RDONLY);
 	if (p == (void *)-1)
 		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	struct shmid_ds ds;
+	int r = shmctl(seg->id, IPC_STAT, &ds) < 0 ? -errno : 0;
+	if (r == 0 && !same_segment(seg, &ds))
+		r = -SHM_E_REPLACED;
+	if (r < 0) {
+		shmdt(p);
+		return r;
+	}
 	out->addr = p;
-	out->len = (size_t)size;
+	out->len = (size_t)ds.shm_segsz;
 	return 0;
 }
 
@@ -133,7 +159,7 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	out->writable = writable;
 	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
-		return map_sysv(seg->id, seg->size, writable, out);
+		return map_sysv(seg, writable, out);
 	if (seg->kind == SHM_KIND_MEMFD) {
 		int fd = open_memfd(ctx, seg, writable);
 		return fd < 0 ? fd : map_fd(fd, writable, out);

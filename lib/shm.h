@@ -27,6 +27,7 @@ enum shm_error {
 	SHM_E_TOO_SMALL,      /* create: an existing segment is smaller than asked */
 	SHM_E_NO_DIR,         /* the shm directory does not exist */
 	SHM_E_CHANGED,        /* the object changed size while being read */
+	SHM_E_REPLACED,       /* a System V id now names another segment */
 	SHM_E_MAX,
 };
 

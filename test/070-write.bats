@@ -99,3 +99,36 @@ filled() {
 	assert_failure 1
 	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
 }
+
+@test "write: a System V id that comes back on a smaller segment while input is read is not written" {
+	local who id new wpid w status fifo="$BATS_TEST_TMPDIR/fifo" i
+	mkfifo "$fifo"
+	for who in root nobody; do
+		id=$(shmtool create -m 0666 -s 1M)
+		exec {w}<>"$fifo" # a writer already: opening it to read does not block
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" write "$id" < "$fifo" {w}>&- \
+			> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+		wpid=$!
+		# until write has looked the segment up and waits for its input
+		for i in $(seq 500); do
+			[[ "$(ns sh -c 'cat /proc/$(pgrep -n -x shmtool)/wchan' 2>/dev/null)" == *pipe_read ]] && break
+			sleep 0.01
+		done
+		shmtool rm "$id"
+		ns sh -c "echo $id > /proc/sys/kernel/shm_next_id"
+		new=$(shmtool create -m 0666 -s 4K)
+		[ "$new" = "$id" ]
+		head -c 1M /dev/zero | tr '\0' x >&"$w"
+		exec {w}>&-
+		status=0
+		wait "$wpid" || status=$?
+		echo "$who: exit $status: $(cat "$BATS_TEST_TMPDIR/err")"
+		[ "$status" = 1 ]
+		grep -qx "shmtool: write: $id: the segment was removed meanwhile and its id now names another one; not touched" "$BATS_TEST_TMPDIR/err"
+		# nothing written to the new segment, inside its size or past it
+		shmtool cat "$id" | cmp - <(head -c 4096 /dev/zero)
+		run shmtool ls -b -n --raw -o SIZE,RSS --sysv
+		assert_output '4096 0'
+		shmtool rm "$id"
+	done
+}
