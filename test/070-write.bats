@@ -132,3 +132,30 @@ filled() {
 		shmtool rm "$id"
 	done
 }
+
+@test "write: a POSIX object on a full tmpfs gets all of the input or none of it" {
+	ns mount -t tmpfs -o size=1m,mode=1777 small /dev/shm
+	shmtool create -s 2M /big >/dev/null
+	head -c 1536K /dev/urandom > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr shmtool write /big "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "$stderr" = "shmtool: write: /big: no space left on device for 1572864 bytes at offset 0; nothing written" ]
+	ns cmp /dev/shm/big <(head -c 2M /dev/zero)
+	[ "$(ns stat -c %b /dev/shm/big)" = 0 ]
+	# from a pipe too
+	run --separate-stderr ns sh -c "cat '$BATS_TEST_TMPDIR/in' | $SHMTOOL_BIN write -o 4K /big"
+	assert_failure 1
+	[[ "$stderr" == *"no space left on device"*"nothing written" ]]
+	ns cmp /dev/shm/big <(head -c 2M /dev/zero)
+	# pages already there need no room: a full tmpfs still takes a rewrite of them
+	head -c 512K /dev/urandom > "$BATS_TEST_TMPDIR/half"
+	shmtool write /big "$BATS_TEST_TMPDIR/half"
+	shmtool write -o 512K /big "$BATS_TEST_TMPDIR/half" # the tmpfs is full now
+	run --separate-stderr shmtool write -o 1M /big "$BATS_TEST_TMPDIR/half"
+	assert_failure 1
+	ns cmp -i 1M:0 /dev/shm/big <(head -c 1M /dev/zero)
+	head -c 512K /dev/urandom > "$BATS_TEST_TMPDIR/again"
+	run shmtool write /big "$BATS_TEST_TMPDIR/again"
+	assert_success
+	ns cmp -n 512K /dev/shm/big "$BATS_TEST_TMPDIR/again"
+}
