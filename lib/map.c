@@ -225,7 +225,8 @@ int shm_sysv_create(int32_t key, const struct shm_create *c, int *id, bool *crea
 		}
 		if (errno != EEXIST || c->exclusive)
 			return -errno;
-		r = shmget((key_t)key, (size_t)c->size, 0);
+		/* The mode's permission bits ask for that access, as shmget checks it. */
+		r = shmget((key_t)key, (size_t)c->size, (int)(c->mode & 0777));
 		if (r >= 0) {
 			*id = r;
 			*created = false;

@@ -135,3 +135,28 @@ teardown() { _common_teardown; }
 	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
 	[ -L "$(ns readlink -f /dev/shm)/link" ] || ns test -L /dev/shm/link
 }
+
+@test "create: reusing a key checks access as shmget does; nobody cannot take root's segment" {
+	local id
+	id=$(shmtool create -s 4K 0x1)
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K 0x1
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "shmtool: create: 0x1: permission denied" ]
+	# what the mode asks for is what is checked: read-only suffices for 0444
+	ns "$HELPERS/mkseg" 4096 0x2 0644 >/dev/null
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -m 0444 -s 4K 0x2
+	assert_success
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K 0x2
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: 0x2: permission denied" ]
+	# the same for a /NAME
+	shmtool create -s 4K /rootonly >/dev/null
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K /rootonly
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: /rootonly: permission denied" ]
+	# root itself may (CAP_IPC_OWNER)
+	run shmtool create -s 4K 0x1
+	assert_success
+	assert_output "$id"
+}
