@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* shmtool create: a private, keyed or POSIX object; prints its id or /NAME. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,27 @@ static int report(struct shm_ctx *ctx, const char *subject, const struct shm_cre
 	return EXIT_FAIL;
 }
 
+/*
+ * The name printed is the only way to the object: when it cannot be said (a
+ * full disk, a closed stdout), one made here would be lost, so it is removed
+ * again. One that was reused is left as it was.
+ */
+static int said(struct shm_ctx *ctx, const struct shm_ref *ref, int id, bool created)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return EXIT_OK;
+	int e = errno ? errno : EIO;
+	const char *what = "";
+	if (created && ref->kind == SHM_REF_POSIX && shm_posix_remove(ctx, ref->name) == 0)
+		what = "; the new object was removed again";
+	else if (created && ref->kind != SHM_REF_POSIX && shm_sysv_remove(id) == 0)
+		what = "; the new segment was removed again";
+	const char *words = strerror(e);
+	cmd_errorf("create", "stdout", "%c%s%s", tolower((unsigned char)words[0]), words + 1,
+		   what);
+	return EXIT_FAIL;
+}
+
 static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create *c)
 {
 	struct shm_ref ref = { .kind = SHM_REF_KEY, .key = 0 };
@@ -94,8 +116,9 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 		r = shm_posix_create(ctx, ref.name, c, &created);
 		if (r < 0)
 			return report(ctx, arg, c, r);
+		errno = 0;
 		printf("/%s\n", ref.name);
-		return EXIT_OK;
+		return said(ctx, &ref, 0, created);
 	}
 	if (c->size == 0) {
 		cmd_errorf("create", "0", "a System V segment needs at least 1 byte (SHMMIN)");
@@ -105,8 +128,9 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 	r = shm_sysv_create(ref.key, c, &id, &created);
 	if (r < 0)
 		return report(ctx, arg ? arg : "IPC_PRIVATE", c, r);
+	errno = 0;
 	printf("%d\n", id);
-	return EXIT_OK;
+	return said(ctx, &ref, id, created);
 }
 
 static int create_run(struct shm_ctx *ctx, int argc, const char **argv)

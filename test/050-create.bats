@@ -160,3 +160,29 @@ teardown() { _common_teardown; }
 	assert_success
 	assert_output "$id"
 }
+
+@test "create: when stdout fails, says so and removes what it made, never what it reused" {
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device; the new segment was removed again" ]
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K 0x42 >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K /obj >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device; the new object was removed again" ]
+	run shmtool ls -n --raw -o ID
+	assert_output ''
+	[ -z "$(ns ipcs -m | grep '^0x')" ]
+	# a reused one stays
+	shmtool create -s 4K 0x42 >/dev/null
+	shmtool create -s 4K /obj >/dev/null
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K 0x42 >&-' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: bad file descriptor" ]
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K /obj >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device" ]
+	run shmtool ls -n --raw -o KEY,ID
+	assert_line --regexp '^0x00000042 [0-9]+$'
+	assert_line -- '- /obj'
+}
