@@ -14,7 +14,8 @@ static struct poptOption create_options[] = {
 	{ "size", 's', POPT_ARG_STRING, NULL, OPT_SIZE, "size (required), e.g. 4096, 64K, 1MiB",
 	  "SIZE" },
 	{ "mode", 'm', POPT_ARG_STRING, NULL, OPT_MODE,
-	  "permissions in octal, applied exactly (default 0600)", "MODE" },
+	  "permissions in octal, applied exactly (default 0600; at most 0777 for System V)",
+	  "MODE" },
 	{ "exclusive", 'x', POPT_ARG_NONE, NULL, OPT_EXCL, "fail if it exists", NULL },
 	{ "hugetlb", 0, POPT_ARG_NONE, NULL, OPT_HUGETLB, "use huge pages (System V only)", NULL },
 	{ "noreserve", 0, POPT_ARG_NONE, NULL, OPT_NORESERVE,
@@ -50,6 +51,16 @@ static bool no_huge_pages(void)
 	if (f)
 		fclose(f);
 	return none;
+}
+
+/*
+ * With kernel.shm_rmid_forced a segment nothing attaches goes when the process
+ * that made it exits: create would print an id that is already gone.
+ */
+static bool rmid_forced(struct shm_ctx *ctx)
+{
+	struct shm_limits l;
+	return shm_limits_read(ctx, false, &l) == 0 && l.has_rmid_forced && l.rmid_forced;
 }
 
 static int report(struct shm_ctx *ctx, const char *subject, const struct shm_create *c, int r)
@@ -124,10 +135,25 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 		cmd_errorf("create", "0", "a System V segment needs at least 1 byte (SHMMIN)");
 		return EXIT_USAGE;
 	}
+	if (c->mode & ~0777u) {
+		char mode[16];
+		snprintf(mode, sizeof(mode), "0%o", (unsigned)c->mode);
+		cmd_errorf("create", mode, "a System V segment has only permission bits "
+			   "(at most 0777): no set-user-ID, set-group-ID or sticky bit");
+		return EXIT_USAGE;
+	}
 	int id;
+	const char *subject = arg ? arg : "IPC_PRIVATE";
 	r = shm_sysv_create(ref.key, c, &id, &created);
 	if (r < 0)
-		return report(ctx, arg ? arg : "IPC_PRIVATE", c, r);
+		return report(ctx, subject, c, r);
+	if (created && rmid_forced(ctx)) {
+		shm_sysv_remove(id);
+		cmd_errorf("create", subject, "kernel.shm_rmid_forced is 1: the kernel destroys a "
+			   "new segment as soon as create exits, since nothing attaches it; "
+			   "none made");
+		return EXIT_FAIL;
+	}
 	errno = 0;
 	printf("%d\n", id);
 	return said(ctx, &ref, id, created);

@@ -272,9 +272,12 @@ int shm_posix_create(struct shm_ctx *ctx, const char *name, const struct shm_cre
 	}
 	if (fd < 0)
 		return fd;
-	/* The mode is applied exactly: the umask narrowed what openat made. */
+	/*
+	 * The mode is applied exactly: the umask narrowed what openat made, and
+	 * the truncate drops set-user-ID and set-group-ID without CAP_FSETID.
+	 */
 	int r = 0;
-	if (fchmod(fd, c->mode & 07777) < 0 || ftruncate(fd, (off_t)c->size) < 0)
+	if (ftruncate(fd, (off_t)c->size) < 0 || fchmod(fd, c->mode & 07777) < 0)
 		r = -errno;
 	close(fd);
 	if (r < 0) {

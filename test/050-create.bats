@@ -186,3 +186,41 @@ teardown() { _common_teardown; }
 	assert_line --regexp '^0x00000042 [0-9]+$'
 	assert_line -- '- /obj'
 }
+
+@test "create: with kernel.shm_rmid_forced=1 a new segment is an error naming it, not a dead id" {
+	local id
+	id=$(shmtool create -s 4K 0x61)
+	attach "$id" # attached, it outlives the sysctl, which destroys unattached ones
+	ns sh -c 'echo 1 > /proc/sys/kernel/shm_rmid_forced'
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: kernel.shm_rmid_forced is 1: the kernel destroys a new segment as soon as create exits, since nothing attaches it; none made" ]
+	run --separate-stderr shmtool create -s 4K 0x62
+	assert_failure 1
+	[[ "$stderr" == "shmtool: create: 0x62: kernel.shm_rmid_forced is 1"* ]]
+	# reused, not made: its id is printed
+	run shmtool create -s 4K 0x61
+	assert_success
+	assert_output "$id"
+	run shmtool ls -n --raw -o KEY --sysv
+	assert_output '0x00000061'
+	# POSIX objects are not System V segments
+	run shmtool create -s 4K /p
+	assert_success
+}
+
+@test "create: -m is applied exactly: special bits are refused for System V, kept for POSIX" {
+	run --separate-stderr shmtool create -m 04755 -s 4K
+	assert_failure 2
+	[ "$stderr" = "shmtool: create: 04755: a System V segment has only permission bits (at most 0777): no set-user-ID, set-group-ID or sticky bit" ]
+	run shmtool create -m 1600 -s 4K 0x5
+	assert_failure 2
+	run shmtool ls -n --raw -o ID --sysv
+	assert_output ''
+	shmtool create -m 04755 -s 4K /root-made
+	[ "$(ns stat -c %a /dev/shm/root-made)" = 4755 ]
+	# without CAP_FSETID the size set after the mode would drop set-user-ID and set-group-ID
+	ns runuser -u nobody -- "$SHMTOOL_BIN" create -m 07750 -s 4K /nobody-made
+	[ "$(ns stat -c %a /dev/shm/nobody-made)" = 7750 ]
+}
