@@ -74,7 +74,7 @@ static int report(struct shm_ctx *ctx, const char *subject, const struct shm_cre
 		cmd_errorf("create", subject, "already exists (-x/--exclusive)");
 	else if (r == -EINVAL && !c->hugetlb)
 		cmd_errorf("create", subject, "size out of the kernel's limits "
-			   "(see SHMMIN/SHMMAX in 'ipcs -l -m')");
+			   "(see SHMMIN and SHMMAX in 'shmtool limits')");
 	else
 		cmd_error("create", subject, r);
 	return EXIT_FAIL;
@@ -101,6 +101,31 @@ static int said(struct shm_ctx *ctx, const struct shm_ref *ref, int id, bool cre
 	return EXIT_FAIL;
 }
 
+/*
+ * shmget's ENOSPC is one of two limits: the pages of all segments together
+ * (SHMALL, checked first) or the number of segments (SHMMNI). Say which.
+ */
+static int sysv_no_space(struct shm_ctx *ctx, const char *subject, const struct shm_create *c)
+{
+	struct shm_limits l;
+	if (shm_limits_read(ctx, false, &l) < 0 || !l.page_size)
+		return report(ctx, subject, c, -ENOSPC);
+	uint64_t want = c->size / l.page_size + (c->size % l.page_size != 0);
+	if (l.used_pages > l.shmall || want > l.shmall - l.used_pages) {
+		char page[16];
+		shm_format_size(l.page_size, page);
+		cmd_errorf("create", subject, "the limit kernel.shmall of %llu pages of %s for all "
+			   "segments together would be passed: %llu in use, %llu more asked "
+			   "(see 'shmtool limits')", (unsigned long long)l.shmall, page,
+			   (unsigned long long)l.used_pages, (unsigned long long)want);
+	} else {
+		cmd_errorf("create", subject, "the limit kernel.shmmni of %llu segment%s is reached "
+			   "(see 'shmtool limits')", (unsigned long long)l.shmmni,
+			   l.shmmni == 1 ? "" : "s");
+	}
+	return EXIT_FAIL;
+}
+
 static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create *c)
 {
 	struct shm_ref ref = { .kind = SHM_REF_KEY, .key = 0 };
@@ -124,6 +149,12 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 			cmd_errorf("create", arg, "--hugetlb and --noreserve are for System V only");
 			return EXIT_USAGE;
 		}
+		if (!strncmp(ref.name, "sem.", 4)) {
+			cmd_errorf("create", arg, "sem.NAME is where sem_open(3) keeps a POSIX "
+				   "semaphore: ls shows it only with --sem and rm --all leaves it; "
+				   "choose another name");
+			return EXIT_USAGE;
+		}
 		r = shm_posix_create(ctx, ref.name, c, &created);
 		if (r < 0)
 			return report(ctx, arg, c, r);
@@ -145,6 +176,8 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 	int id;
 	const char *subject = arg ? arg : "IPC_PRIVATE";
 	r = shm_sysv_create(ref.key, c, &id, &created);
+	if (r == -ENOSPC)
+		return sysv_no_space(ctx, subject, c);
 	if (r < 0)
 		return report(ctx, subject, c, r);
 	if (created && rmid_forced(ctx)) {

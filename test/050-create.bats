@@ -224,3 +224,29 @@ teardown() { _common_teardown; }
 	ns runuser -u nobody -- "$SHMTOOL_BIN" create -m 07750 -s 4K /nobody-made
 	[ "$(ns stat -c %a /dev/shm/nobody-made)" = 7750 ]
 }
+
+@test "create: SHMMNI and SHMALL exhaustion name the limit; SHMMAX points to shmtool limits" {
+	ns sh -c 'echo 1 > /proc/sys/kernel/shmmni'
+	shmtool create -s 4K >/dev/null
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: the limit kernel.shmmni of 1 segment is reached (see 'shmtool limits')" ]
+	ns sh -c 'echo 4096 > /proc/sys/kernel/shmmni; echo 10 > /proc/sys/kernel/shmall'
+	run --separate-stderr shmtool create -s 64K 0x7
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: 0x7: the limit kernel.shmall of 10 pages of 4K for all segments together would be passed: 1 in use, 16 more asked (see 'shmtool limits')" ]
+	ns sh -c 'echo 1000 > /proc/sys/kernel/shmmax'
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: size out of the kernel's limits (see SHMMIN and SHMMAX in 'shmtool limits')" ]
+}
+
+@test "create: a /sem.NAME is refused: it would be a semaphore to ls and rm" {
+	run --separate-stderr shmtool create -s 32 /sem.foo
+	assert_failure 2
+	[ "$stderr" = "shmtool: create: /sem.foo: sem.NAME is where sem_open(3) keeps a POSIX semaphore: ls shows it only with --sem and rm --all leaves it; choose another name" ]
+	run ns ls /dev/shm
+	assert_output ''
+	run shmtool create -s 32 /semfoo
+	assert_success
+}
