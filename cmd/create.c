@@ -153,7 +153,7 @@ static int create(struct shm_ctx *ctx, const char *arg, const struct shm_create 
 			cmd_errorf("create", arg, "sem.NAME is where sem_open(3) keeps a POSIX "
 				   "semaphore: ls shows it only with --sem and rm --all leaves it; "
 				   "choose another name");
-			return EXIT_USAGE;
+			return EXIT_FAIL;
 		}
 		r = shm_posix_create(ctx, ref.name, c, &created);
 		if (r < 0)
