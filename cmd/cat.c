@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* shmtool cat: a segment's bytes to stdout, never allocating a page that was never written. */
+/* shmtool cat: a segment's bytes to stdout, never allocating a page never written. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
@@ -77,8 +77,9 @@ static ssize_t read_at(const struct source *s, uint8_t *buf, size_t want, uint64
 	return n < 0 ? -errno : n;
 }
 
-/* Read and written a piece at a time: a file that shrinks meanwhile ends early, and says so. */
-static int copy_out(const struct source *s, uint64_t offset, uint64_t length, struct hexdump *hex)
+/* A piece at a time: a file that shrinks meanwhile ends early, and says so. */
+static int copy_out(const struct source *s, uint64_t offset, uint64_t length,
+		    struct hexdump *hex)
 {
 	uint8_t *buf = malloc(CHUNK);
 	int r = buf ? 0 : -ENOMEM;

@@ -105,7 +105,8 @@ static int said(struct shm_ctx *ctx, const struct shm_ref *ref, int id, bool cre
  * shmget's ENOSPC is one of two limits: the pages of all segments together
  * (SHMALL, checked first) or the number of segments (SHMMNI). Say which.
  */
-static int sysv_no_space(struct shm_ctx *ctx, const char *subject, const struct shm_create *c)
+static int sysv_no_space(struct shm_ctx *ctx, const char *subject,
+			 const struct shm_create *c)
 {
 	struct shm_limits l;
 	if (shm_limits_read(ctx, false, &l) < 0 || !l.page_size)

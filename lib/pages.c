@@ -99,7 +99,7 @@ static int runs_add(struct runs *a, uint64_t first, uint64_t count, bool residen
 	return r;
 }
 
-/* Pages [@from, @to) by mincore(2), a window at a time; a huge page is resident when any part is. */
+/* Pages [@from, @to) by mincore(2) a window at a time; a huge page is in RAM if any part is. */
 static int mincore_pages(const struct shm_map *map, size_t page, uint64_t from, uint64_t to,
 			 struct runs *a)
 {
