@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* shmtool cat: a segment's bytes to stdout, straight from the mapping. */
+/* shmtool cat: a segment's bytes to stdout, never allocating a page never written. */
 #include <errno.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
@@ -54,18 +54,41 @@ static int check_range(const char *arg, struct cat_opts *o, uint64_t size)
 	return 0;
 }
 
-/* Bytes from @fd by pread: a file that shrinks meanwhile ends early, and says so. */
-static int read_file(int fd, uint64_t offset, uint64_t length, struct hexdump *hex)
+/*
+ * Where the bytes come from: the object's file, where holes read as zeros, or
+ * (a System V segment without CAP_SYS_ADMIN) the attachment, through which a
+ * read would allocate every page never written: see shm_map_copy.
+ */
+struct source {
+	struct shm_map *map;
+	int fd;            /* -1: from the attachment */
+	bool fault_absent; /* some pages are in swap: only a fault brings them back */
+};
+
+static ssize_t read_at(const struct source *s, uint8_t *buf, size_t want, uint64_t at)
+{
+	if (s->fd < 0) {
+		int r = shm_map_copy(s->map, at, buf, want, s->fault_absent);
+		return r < 0 ? r : (ssize_t)want;
+	}
+	ssize_t n;
+	do
+		n = pread(s->fd, buf, want, (off_t)at);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
+}
+
+/* A piece at a time: a file that shrinks meanwhile ends early, and says so. */
+static int copy_out(const struct source *s, uint64_t offset, uint64_t length,
+		    struct hexdump *hex)
 {
 	uint8_t *buf = malloc(CHUNK);
 	int r = buf ? 0 : -ENOMEM;
 	for (uint64_t done = 0; r == 0 && done < length;) {
 		size_t want = length - done < CHUNK ? (size_t)(length - done) : CHUNK;
-		ssize_t n = pread(fd, buf, want, (off_t)(offset + done));
-		if (n < 0 && errno == EINTR)
-			continue;
+		ssize_t n = read_at(s, buf, want, offset + done);
 		if (n <= 0) {
-			r = n < 0 ? -errno : -SHM_E_CHANGED;
+			r = n < 0 ? (int)n : -SHM_E_CHANGED;
 			break;
 		}
 		/* hexdump lines must not straddle pieces: keep whole lines until the end */
@@ -80,58 +103,70 @@ static int read_file(int fd, uint64_t offset, uint64_t length, struct hexdump *h
 
 /*
  * sendfile(2) from the object's file moves the bytes without a copy through
- * this process: twice as fast as writing a mapping into a pipe. For System V
- * the file is the attachment's /proc/self/map_files entry (CAP_SYS_ADMIN);
- * without it, or where stdout refuses sendfile, the bytes go by read or mapping.
+ * this process: twice as fast as writing a mapping into a pipe. Where stdout
+ * refuses sendfile, or there is no file, the bytes go by copy_out.
  */
-static int send_bytes(struct shm_map *map, int fd, uint64_t offset, uint64_t length)
+static int send_bytes(const struct source *s, uint64_t offset, uint64_t length)
 {
 	off_t pos = (off_t)offset;
 	uint64_t left = length;
-	if (fd >= 0 || shm_map_fd(map, &fd) == 0) {
-		while (left) {
-			size_t chunk = left > (1u << 30) ? (1u << 30) : (size_t)left;
-			ssize_t n = sendfile(STDOUT_FILENO, fd, &pos, chunk);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n == 0)
-				return -SHM_E_CHANGED; /* the file ended before the range did */
-			if (n < 0) {
-				if (errno != EINVAL && errno != ENOSYS)
-					return -errno;
-				break; /* stdout does not take sendfile */
-			}
-			left -= (uint64_t)n;
+	while (s->fd >= 0 && left) {
+		size_t chunk = left > (1u << 30) ? (1u << 30) : (size_t)left;
+		ssize_t n = sendfile(STDOUT_FILENO, s->fd, &pos, chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			return -SHM_E_CHANGED; /* the file ended before the range did */
+		if (n < 0) {
+			if (errno != EINVAL && errno != ENOSYS)
+				return -errno;
+			break; /* stdout does not take sendfile */
 		}
+		left -= (uint64_t)n;
 	}
-	if (!left)
-		return 0;
-	offset += length - left;
-	if (map->addr) /* System V: a segment never shrinks */
-		return write_all(STDOUT_FILENO, map->addr + offset, (size_t)left);
-	return read_file(fd, offset, left, NULL);
+	return left ? copy_out(s, offset + (length - left), left, NULL) : 0;
 }
 
-static int dump(struct shm_map *map, int fd, struct cat_opts *o)
+static int dump(const struct source *s, struct cat_opts *o)
 {
 	if (!o->hex)
-		return send_bytes(map, fd, o->offset, o->length);
+		return send_bytes(s, o->offset, o->length);
 	struct hexdump *h = malloc(sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	hexdump_init(h, o->offset, emit_stdout, NULL);
-	int r = map->addr ? hexdump_feed(h, map->addr + o->offset, (size_t)o->length)
-			  : read_file(fd, o->offset, o->length, h);
+	int r = copy_out(s, o->offset, o->length, h);
 	if (r == 0)
 		r = hexdump_end(h, !o->has_length && o->offset > 0);
 	free(h);
 	return r;
 }
 
+/*
+ * A System V segment: its file through map_files where we may, else its
+ * attachment, where a page not in RAM is a hole unless the segment has pages
+ * in swap (or /proc cannot say): only then may reading fault pages in.
+ */
+static int open_sysv(struct shm_ctx *ctx, struct shm_seg *seg, struct shm_map *map,
+		     struct source *s)
+{
+	int r = shm_map_open(ctx, seg, false, map);
+	if (r < 0)
+		return r;
+	s->map = map;
+	if (shm_map_fd(map, &s->fd) == 0)
+		return 0;
+	s->fd = -1;
+	s->fault_absent = shm_sysv_usage(ctx, seg) < 0 || !(seg->fields & SHM_F_RSS) ||
+			  seg->swap > 0;
+	return 0;
+}
+
 static int cat(struct shm_ctx *ctx, const char *arg, struct cat_opts *o)
 {
 	struct shm_seg seg = { 0 };
 	struct shm_map map = { .fd = -1 };
+	struct source src = { .map = &map, .fd = -1 };
 	int fd = -1, r;
 	int status = select_one("cat", ctx, arg, &seg);
 	if (status)
@@ -142,11 +177,11 @@ static int cat(struct shm_ctx *ctx, const char *arg, struct cat_opts *o)
 	if (!o->has_length)
 		o->length = seg.size - o->offset;
 	if (seg.kind == SHM_KIND_SYSV)
-		r = shm_map_open(ctx, &seg, false, &map);
+		r = open_sysv(ctx, &seg, &map, &src);
 	else
-		r = fd = shm_file_open(ctx, &seg, false);
+		r = src.fd = fd = shm_file_open(ctx, &seg, false);
 	if (r >= 0)
-		r = dump(&map, fd, o);
+		r = dump(&src, o);
 	/* A reader that went away (| head) is not worth a message. */
 	if (r < 0 && r != -EPIPE)
 		cmd_error("cat", r == -EFAULT || r <= -SHM_E_SYNTAX || r == -EACCES ||

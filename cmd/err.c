@@ -30,6 +30,8 @@ static const char *const shm_errors[] = {
 	[SHM_E_NO_DIR - SHM_E_SYNTAX] = "no such segment",
 	[SHM_E_CHANGED - SHM_E_SYNTAX] =
 		"it shrank while being read or written (another process truncated it)",
+	[SHM_E_REPLACED - SHM_E_SYNTAX] =
+		"the segment was removed meanwhile and its id now names another one; not touched",
 };
 
 const char *cmd_strerror(int err)

@@ -3,6 +3,7 @@
  * shmtool pages: a map of which pages of a segment are in RAM, by mincore(2)
  * on a read-only mapping, so a learner can watch a page fault allocate one.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,10 +13,24 @@
 
 enum { OPT_WIDTH = 1, OPT_JSON };
 
+/* Runs of more identical map lines than this print as one line and a count. */
+enum { SQUEEZE_AFTER = 8 };
+
+/* The map, printed as the runs come: the line being filled and the last one printed. */
+struct map_printer {
+	size_t width, col;
+	bool colour, have_prev;
+	uint64_t repeats; /* lines equal to prev, not printed yet */
+	char *cur, *prev;
+};
+
 struct residency {
 	const struct shm_seg *seg;
-	const uint8_t *vec;
-	size_t pages, page_size, resident;
+	size_t page_size;
+	uint64_t pages, resident;
+	struct map_printer *map;   /* text: printed as found */
+	struct shm_page_run *runs; /* JSON: the resident runs, kept */
+	size_t nruns, cap;
 };
 
 static void get_id(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
@@ -59,12 +74,12 @@ static void json_resident_pages(struct out *o, struct shm_ctx *ctx, const void *
 	const struct residency *r = row;
 	out_json_key(o, "resident_pages");
 	out_text(o, "[");
-	for (size_t i = 0, n = 0; i < r->pages; i++) {
-		if (!(r->vec[i] & 1))
-			continue;
-		if (n++)
-			out_text(o, ",");
-		out_json_u64(o, i);
+	for (size_t i = 0; i < r->nruns; i++) {
+		for (uint64_t p = r->runs[i].first; p < r->runs[i].first + r->runs[i].count; p++) {
+			if (i || p > r->runs[i].first)
+				out_text(o, ",");
+			out_json_u64(o, p);
+		}
 	}
 	out_text(o, "]");
 }
@@ -85,19 +100,101 @@ static int print_json(struct shm_ctx *ctx, const struct residency *r)
 	return e;
 }
 
-static void print_map(const struct residency *r, size_t width, bool colour)
+static void print_line(const struct map_printer *m, const char *line, size_t n)
 {
-	const char *on = colour ? "\033[1;32m#\033[0m" : "#";
-	for (size_t i = 0; i < r->pages; i++) {
-		fputs(r->vec[i] & 1 ? on : ".", stdout);
-		if ((i + 1) % width == 0 || i + 1 == r->pages)
-			putchar('\n');
+	for (size_t i = 0; i < n; i++) {
+		if (line[i] == '#' && m->colour)
+			fputs("\033[1;32m#\033[0m", stdout);
+		else
+			putchar(line[i]);
 	}
+	putchar('\n');
+}
+
+/* Lines held back as equal to the last one printed: in full, or squeezed when many. */
+static void flush_repeats(struct map_printer *m)
+{
+	if (m->repeats > SQUEEZE_AFTER - 1)
+		printf("* %llu more lines the same\n", (unsigned long long)m->repeats);
+	else
+		for (uint64_t i = 0; i < m->repeats; i++)
+			print_line(m, m->prev, m->width);
+	m->repeats = 0;
+}
+
+static void line_done(struct map_printer *m, uint64_t copies)
+{
+	if (m->have_prev && m->col == m->width && !memcmp(m->cur, m->prev, m->width)) {
+		m->repeats += copies;
+	} else {
+		flush_repeats(m);
+		print_line(m, m->cur, m->col);
+		memcpy(m->prev, m->cur, m->col);
+		m->have_prev = m->col == m->width;
+		m->repeats = copies - 1;
+	}
+	m->col = 0;
+}
+
+/* Whole lines of one character at once: a sparse terabyte is a few lines of work. */
+static void map_add(struct map_printer *m, uint64_t count, char c)
+{
+	while (count) {
+		if (m->col == 0 && count >= m->width) {
+			memset(m->cur, c, m->width);
+			m->col = m->width;
+			line_done(m, count / m->width);
+			count %= m->width;
+			continue;
+		}
+		size_t n = count < m->width - m->col ? (size_t)count : m->width - m->col;
+		memset(m->cur + m->col, c, n);
+		m->col += n;
+		count -= n;
+		if (m->col == m->width)
+			line_done(m, 1);
+	}
+}
+
+static void map_end(struct map_printer *m)
+{
+	if (m->col)
+		line_done(m, 1);
+	flush_repeats(m);
+}
+
+static int take_run(const struct shm_page_run *run, void *arg)
+{
+	struct residency *r = arg;
+	r->pages += run->count;
+	if (run->resident)
+		r->resident += run->count;
+	if (r->map) {
+		map_add(r->map, run->count, run->resident ? '#' : '.');
+		return 0;
+	}
+	if (!run->resident)
+		return 0;
+	if (r->nruns == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 64;
+		struct shm_page_run *v = reallocarray(r->runs, cap, sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		r->runs = v;
+		r->cap = cap;
+	}
+	r->runs[r->nruns++] = *run;
+	return 0;
+}
+
+static void print_summary(const struct residency *r)
+{
 	char size[16];
 	shm_format_size(r->page_size, size);
 	unsigned long long bp = r->pages ? r->resident * 10000 / r->pages : 0;
-	printf("%zu of %zu pages resident (%llu.%02llu %%), page size %s\n", r->resident, r->pages,
-	       bp / 100, bp % 100, size);
+	printf("%llu of %llu pages resident (%llu.%02llu %%), page size %s\n",
+	       (unsigned long long)r->resident, (unsigned long long)r->pages, bp / 100, bp % 100,
+	       size);
 	printf("# resident in RAM   . not resident: never touched, or swapped out\n");
 	if (r->seg->kind == SHM_KIND_SYSV && (r->seg->fields & SHM_F_RSS) && r->seg->swap) {
 		shm_format_size(r->seg->swap, size);
@@ -117,33 +214,40 @@ static int pages(struct shm_ctx *ctx, const char *arg, size_t width, bool json)
 	struct shm_seg seg = { 0 };
 	struct shm_map map = { 0 };
 	struct residency r = { .seg = &seg };
-	uint8_t *vec = NULL;
+	struct map_printer printer = { .width = width, .cur = malloc(width),
+				       .prev = malloc(width) };
 	int status = select_one("pages", ctx, arg, &seg);
 	if (status)
 		goto done;
+	if (!json) {
+		printer.colour = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+		r.map = &printer;
+	}
 	if (seg.kind == SHM_KIND_SYSV)
 		shm_sysv_usage(ctx, &seg); /* the swap total, where /proc has it */
-	int e = shm_map_open(ctx, &seg, false, &map);
+	int e = printer.cur && printer.prev ? shm_map_open(ctx, &seg, false, &map) : -ENOMEM;
 	if (e == 0)
-		e = shm_map_residency(&map, &vec, &r.pages, &r.page_size);
+		e = shm_map_residency(&map, &r.page_size, take_run, &r);
 	if (e < 0) {
+		fflush(stdout);
 		cmd_error("pages", arg, e);
 		status = EXIT_FAIL;
 		goto done;
 	}
-	r.vec = vec;
-	for (size_t i = 0; i < r.pages; i++)
-		r.resident += vec[i] & 1;
-	if (json)
+	if (json) {
 		e = print_json(ctx, &r);
-	else
-		print_map(&r, width, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	} else {
+		map_end(&printer);
+		print_summary(&r);
+	}
 	if (e < 0) {
 		cmd_error_sys("pages", "stdout", e);
 		status = EXIT_FAIL;
 	}
 done:
-	free(vec);
+	free(r.runs);
+	free(printer.cur);
+	free(printer.prev);
 	shm_map_close(&map);
 	shm_seg_clear(&seg);
 	return status;

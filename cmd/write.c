@@ -144,6 +144,21 @@ static int to_mapping(struct job *j, uint8_t *dest)
 	return EXIT_OK;
 }
 
+static int pwrite_all(int fd, const uint8_t *buf, size_t len, uint64_t at)
+{
+	while (len) {
+		ssize_t n = pwrite(fd, buf, len, (off_t)at);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		at += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /* A file another process may truncate: pwrite, which a shrink cannot turn into SIGBUS. */
 static int to_file(struct job *j, int fd)
 {
@@ -159,14 +174,37 @@ static int to_file(struct job *j, int fd)
 		}
 		if (n == 0)
 			break;
-		if (pwrite(fd, src, (size_t)n, (off_t)(j->offset + done)) != n) {
-			cmd_error("write", j->seg_arg, -(errno ? errno : EIO));
+		int e = pwrite_all(fd, src, (size_t)n, j->offset + done);
+		if (e < 0) {
+			cmd_error("write", j->seg_arg, e);
 			status = EXIT_FAIL;
 		}
 		done += (uint64_t)n;
 	}
 	free(bounce);
 	return status;
+}
+
+/*
+ * tmpfs allocates a page when it is first written, so on a full one pwrite
+ * stops part way. fallocate(2) first gets every page the range lacks, or
+ * none (pages already there cost nothing): all or nothing holds.
+ */
+static int reserve(const struct job *j, int fd)
+{
+	int r;
+	do
+		r = fallocate(fd, 0, (off_t)j->offset, (off_t)j->len);
+	while (r < 0 && errno == EINTR);
+	if (r == 0 || errno == EOPNOTSUPP)
+		return EXIT_OK;
+	if (errno == ENOSPC)
+		cmd_errorf("write", j->seg_arg, "no space left on device for %llu bytes at "
+			   "offset %llu; nothing written", (unsigned long long)j->len,
+			   (unsigned long long)j->offset);
+	else
+		cmd_error("write", j->seg_arg, -errno);
+	return EXIT_FAIL;
 }
 
 static int open_input(const char *name)
@@ -184,7 +222,16 @@ static int copy(struct shm_ctx *ctx, struct job *j, const struct shm_seg *seg)
 {
 	struct shm_map map = { .fd = -1 };
 	if (seg->kind == SHM_KIND_SYSV) {
+		/*
+		 * Attached only now, after the input: the segment may have gone and
+		 * its id come back on another one meanwhile (shm_map_open refuses
+		 * that), and the bytes must fit what is attached, not what was seen.
+		 */
 		int r = shm_map_open(ctx, seg, true, &map);
+		if (r == 0 && (j->offset > map.len || j->len > map.len - j->offset)) {
+			shm_map_close(&map);
+			r = -SHM_E_REPLACED;
+		}
 		if (r < 0) {
 			cmd_error("write", j->seg_arg, r);
 			return EXIT_FAIL;
@@ -211,7 +258,9 @@ static int copy(struct shm_ctx *ctx, struct job *j, const struct shm_seg *seg)
 		cmd_error("write", j->seg_arg, fd);
 		return EXIT_FAIL;
 	}
-	int status = to_file(j, fd);
+	int status = reserve(j, fd);
+	if (status == EXIT_OK)
+		status = to_file(j, fd);
 	close(fd);
 	return status;
 }

@@ -49,15 +49,41 @@ static int map_posix(struct shm_ctx *ctx, const char *name, bool writable, struc
 	return fd < 0 ? fd : map_fd(fd, writable, out);
 }
 
-static int map_sysv(int id, uint64_t size, bool writable, struct shm_map *out)
+/*
+ * The segment attached under @seg's id must be the one @seg describes: once a
+ * segment is gone its id can come back on a new one, of another size. The key
+ * of a segment marked for removal reads IPC_PRIVATE.
+ */
+static bool same_segment(const struct shm_seg *seg, const struct shmid_ds *ds)
 {
-	if (size > SIZE_MAX)
+	if (ds->shm_segsz != seg->size)
+		return false;
+	if ((seg->fields & SHM_F_CTIME) && (int64_t)ds->shm_ctime != seg->ctime)
+		return false;
+	if ((seg->fields & SHM_F_CPID) && ds->shm_cpid != seg->cpid)
+		return false;
+	return !(seg->fields & SHM_F_KEY) || (ds->shm_perm.mode & SHM_DEST) ||
+	       (int32_t)ds->shm_perm.__key == seg->key;
+}
+
+/* The mapping's length is the attached segment's own size, never one read before. */
+static int map_sysv(const struct shm_seg *seg, bool writable, struct shm_map *out)
+{
+	if (seg->size > SIZE_MAX)
 		return -EFBIG;
-	void *p = shmat(id, NULL, writable ? 0 : SHM_RDONLY);
+	void *p = shmat(seg->id, NULL, writable ? 0 : SHM_RDONLY);
 	if (p == (void *)-1)
 		return errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	struct shmid_ds ds;
+	int r = shmctl(seg->id, IPC_STAT, &ds) < 0 ? -errno : 0;
+	if (r == 0 && !same_segment(seg, &ds))
+		r = -SHM_E_REPLACED;
+	if (r < 0) {
+		shmdt(p);
+		return r;
+	}
 	out->addr = p;
-	out->len = (size_t)size;
+	out->len = (size_t)ds.shm_segsz;
 	return 0;
 }
 
@@ -133,7 +159,7 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	out->writable = writable;
 	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
-		return map_sysv(seg->id, seg->size, writable, out);
+		return map_sysv(seg, writable, out);
 	if (seg->kind == SHM_KIND_MEMFD) {
 		int fd = open_memfd(ctx, seg, writable);
 		return fd < 0 ? fd : map_fd(fd, writable, out);
@@ -199,7 +225,8 @@ int shm_sysv_create(int32_t key, const struct shm_create *c, int *id, bool *crea
 		}
 		if (errno != EEXIST || c->exclusive)
 			return -errno;
-		r = shmget((key_t)key, (size_t)c->size, 0);
+		/* The mode's permission bits ask for that access, as shmget checks it. */
+		r = shmget((key_t)key, (size_t)c->size, (int)(c->mode & 0777));
 		if (r >= 0) {
 			*id = r;
 			*created = false;
@@ -245,9 +272,12 @@ int shm_posix_create(struct shm_ctx *ctx, const char *name, const struct shm_cre
 	}
 	if (fd < 0)
 		return fd;
-	/* The mode is applied exactly: the umask narrowed what openat made. */
+	/*
+	 * The mode is applied exactly: the umask narrowed what openat made, and
+	 * the truncate drops set-user-ID and set-group-ID without CAP_FSETID.
+	 */
 	int r = 0;
-	if (fchmod(fd, c->mode & 07777) < 0 || ftruncate(fd, (off_t)c->size) < 0)
+	if (ftruncate(fd, (off_t)c->size) < 0 || fchmod(fd, c->mode & 07777) < 0)
 		r = -errno;
 	close(fd);
 	if (r < 0) {
@@ -275,53 +305,4 @@ int shm_posix_remove(struct shm_ctx *ctx, const char *name)
 	int r = unlinkat(dfd, name, 0) < 0 ? -errno : 0;
 	close(dfd);
 	return r;
-}
-
-/* The mapping's page size from /proc/self/smaps: larger than the base page for hugetlb. */
-static size_t mapping_page_size(const struct shm_map *map)
-{
-	size_t base = (size_t)sysconf(_SC_PAGESIZE), page = base;
-	char path[96], line[256], want[32];
-	snprintf(path, sizeof(path), "%s/self/smaps", map->proc_root);
-	snprintf(want, sizeof(want), "%lx-", (unsigned long)(uintptr_t)map->addr);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return base;
-	bool in = false;
-	while (fgets(line, sizeof(line), f)) {
-		if (strchr(line, '-') && !strchr(line, ':'))
-			in = false;
-		if (!strncmp(line, want, strlen(want)))
-			in = true;
-		unsigned long kb;
-		if (in && sscanf(line, "KernelPageSize: %lu kB", &kb) == 1) {
-			page = (size_t)kb * 1024;
-			break;
-		}
-	}
-	fclose(f);
-	return page >= base ? page : base;
-}
-
-int shm_map_residency(struct shm_map *map, uint8_t **vec, size_t *npages, size_t *page_size)
-{
-	size_t base = (size_t)sysconf(_SC_PAGESIZE);
-	size_t page = map->addr ? mapping_page_size(map) : base;
-	size_t n = (map->len + page - 1) / page, nbase = (map->len + base - 1) / base;
-	uint8_t *out = calloc(n ? n : 1, 1), *raw = calloc(nbase ? nbase : 1, 1);
-	int r = out && raw ? 0 : -ENOMEM;
-	if (r == 0 && nbase && mincore(map->addr, map->len, raw) < 0)
-		r = -errno;
-	/* A huge page is resident when any base page of it is. */
-	for (size_t i = 0; r == 0 && i < nbase; i++)
-		out[i * base / page] |= raw[i] & 1;
-	free(raw);
-	if (r < 0) {
-		free(out);
-		return r;
-	}
-	*vec = out;
-	*npages = n;
-	*page_size = page;
-	return 0;
 }

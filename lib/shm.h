@@ -27,6 +27,7 @@ enum shm_error {
 	SHM_E_TOO_SMALL,      /* create: an existing segment is smaller than asked */
 	SHM_E_NO_DIR,         /* the shm directory does not exist */
 	SHM_E_CHANGED,        /* the object changed size while being read */
+	SHM_E_REPLACED,       /* a System V id now names another segment */
 	SHM_E_MAX,
 };
 
@@ -188,11 +189,29 @@ int shm_map_fd(struct shm_map *map, int *fd);
 /* Closes the file behind the mapping, which stays: a process that only maps it. */
 void shm_map_release_fd(struct shm_map *map);
 /*
- * Which pages of the object are in RAM, by mincore(2) on the mapping: one byte
- * per page of @page_size (a huge page size for hugetlb segments), bit 0 set
- * when resident. The vector is malloc'd, @npages long.
+ * @len bytes at @offset of the mapping into @buf, never allocating a page that
+ * was never written (shmem allocates on a read fault): a page mincore(2) says
+ * is not in RAM reads as zeros, untouched. Only right when no page of the
+ * object is in swap; @fault_absent reads through the mapping instead, faulting
+ * in whatever is absent.
  */
-int shm_map_residency(struct shm_map *map, uint8_t **vec, size_t *npages, size_t *page_size);
+int shm_map_copy(const struct shm_map *map, uint64_t offset, void *buf, size_t len,
+		 bool fault_absent);
+/* Pages [first, first + count), all in RAM or all not. */
+struct shm_page_run {
+	uint64_t first, count;
+	bool resident;
+};
+
+/*
+ * Which pages of the object are in RAM, by mincore(2) on the mapping, never
+ * touching it: handed to @fn in order as runs, in pages of @page_size (a huge
+ * page size for hugetlb segments; set before the first call). Memory stays
+ * bounded whatever the size, and where there is a file (shm_map_fd) its holes
+ * are skipped whole. A non-zero return from @fn stops the walk and is returned.
+ */
+int shm_map_residency(struct shm_map *map, size_t *page_size,
+		      int (*fn)(const struct shm_page_run *run, void *arg), void *arg);
 
 /* Holders: who maps or holds open which object, from ONE pass over /proc/PID. */
 enum shm_hold_kind {

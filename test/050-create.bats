@@ -135,3 +135,118 @@ teardown() { _common_teardown; }
 	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
 	[ -L "$(ns readlink -f /dev/shm)/link" ] || ns test -L /dev/shm/link
 }
+
+@test "create: reusing a key checks access as shmget does; nobody cannot take root's segment" {
+	local id
+	id=$(shmtool create -s 4K 0x1)
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K 0x1
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "shmtool: create: 0x1: permission denied" ]
+	# what the mode asks for is what is checked: read-only suffices for 0444
+	ns "$HELPERS/mkseg" 4096 0x2 0644 >/dev/null
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -m 0444 -s 4K 0x2
+	assert_success
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K 0x2
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: 0x2: permission denied" ]
+	# the same for a /NAME
+	shmtool create -s 4K /rootonly >/dev/null
+	run --separate-stderr ns runuser -u nobody -- "$SHMTOOL_BIN" create -s 4K /rootonly
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: /rootonly: permission denied" ]
+	# root itself may (CAP_IPC_OWNER)
+	run shmtool create -s 4K 0x1
+	assert_success
+	assert_output "$id"
+}
+
+@test "create: when stdout fails, says so and removes what it made, never what it reused" {
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device; the new segment was removed again" ]
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K 0x42 >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K /obj >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device; the new object was removed again" ]
+	run shmtool ls -n --raw -o ID
+	assert_output ''
+	[ -z "$(ns ipcs -m | grep '^0x')" ]
+	# a reused one stays
+	shmtool create -s 4K 0x42 >/dev/null
+	shmtool create -s 4K /obj >/dev/null
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K 0x42 >&-' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: bad file descriptor" ]
+	run --separate-stderr ns sh -c 'exec "$0" create -s 4K /obj >/dev/full' "$SHMTOOL_BIN"
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: stdout: no space left on device" ]
+	run shmtool ls -n --raw -o KEY,ID
+	assert_line --regexp '^0x00000042 [0-9]+$'
+	assert_line -- '- /obj'
+}
+
+@test "create: with kernel.shm_rmid_forced=1 a new segment is an error naming it, not a dead id" {
+	local id
+	id=$(shmtool create -s 4K 0x61)
+	attach "$id" # attached, it outlives the sysctl, which destroys unattached ones
+	ns sh -c 'echo 1 > /proc/sys/kernel/shm_rmid_forced'
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	assert_output ''
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: kernel.shm_rmid_forced is 1: the kernel destroys a new segment as soon as create exits, since nothing attaches it; none made" ]
+	run --separate-stderr shmtool create -s 4K 0x62
+	assert_failure 1
+	[[ "$stderr" == "shmtool: create: 0x62: kernel.shm_rmid_forced is 1"* ]]
+	# reused, not made: its id is printed
+	run shmtool create -s 4K 0x61
+	assert_success
+	assert_output "$id"
+	run shmtool ls -n --raw -o KEY --sysv
+	assert_output '0x00000061'
+	# POSIX objects are not System V segments
+	run shmtool create -s 4K /p
+	assert_success
+}
+
+@test "create: -m is applied exactly: special bits are refused for System V, kept for POSIX" {
+	run --separate-stderr shmtool create -m 04755 -s 4K
+	assert_failure 2
+	[ "$stderr" = "shmtool: create: 04755: a System V segment has only permission bits (at most 0777): no set-user-ID, set-group-ID or sticky bit" ]
+	run shmtool create -m 1600 -s 4K 0x5
+	assert_failure 2
+	run shmtool ls -n --raw -o ID --sysv
+	assert_output ''
+	shmtool create -m 04755 -s 4K /root-made
+	[ "$(ns stat -c %a /dev/shm/root-made)" = 4755 ]
+	# without CAP_FSETID the size set after the mode would drop set-user-ID and set-group-ID
+	ns runuser -u nobody -- "$SHMTOOL_BIN" create -m 07750 -s 4K /nobody-made
+	[ "$(ns stat -c %a /dev/shm/nobody-made)" = 7750 ]
+}
+
+@test "create: SHMMNI and SHMALL exhaustion name the limit; SHMMAX points to shmtool limits" {
+	ns sh -c 'echo 1 > /proc/sys/kernel/shmmni'
+	shmtool create -s 4K >/dev/null
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: the limit kernel.shmmni of 1 segment is reached (see 'shmtool limits')" ]
+	ns sh -c 'echo 4096 > /proc/sys/kernel/shmmni; echo 10 > /proc/sys/kernel/shmall'
+	run --separate-stderr shmtool create -s 64K 0x7
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: 0x7: the limit kernel.shmall of 10 pages of 4K for all segments together would be passed: 1 in use, 16 more asked (see 'shmtool limits')" ]
+	ns sh -c 'echo 1000 > /proc/sys/kernel/shmmax'
+	run --separate-stderr shmtool create -s 4K
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: IPC_PRIVATE: size out of the kernel's limits (see SHMMIN and SHMMAX in 'shmtool limits')" ]
+}
+
+@test "create: a /sem.NAME is refused: it would be a semaphore to ls and rm" {
+	run --separate-stderr shmtool create -s 32 /sem.foo
+	assert_failure 1
+	[ "$stderr" = "shmtool: create: /sem.foo: sem.NAME is where sem_open(3) keeps a POSIX semaphore: ls shows it only with --sem and rm --all leaves it; choose another name" ]
+	run ns ls /dev/shm
+	assert_output ''
+	run shmtool create -s 32 /semfoo
+	assert_success
+}

@@ -152,3 +152,33 @@ teardown() { _common_teardown; }
 	run --separate-stderr shmtool cat -o 1 -l 2 "$id"
 	[ "$stderr" = "shmtool: cat: $id: 2 bytes from offset 1 end 2 bytes past the end (size 1 byte)" ]
 }
+
+# The rss column of /proc/sysvipc/shm for shmid $1, found by its header.
+seg_rss() {
+	ns awk -v id="$1" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["shmid"] == id { print $c["rss"] }' /proc/sysvipc/shm
+}
+
+@test "cat: reading an untouched System V segment allocates nothing, as root and as nobody" {
+	local id expect="$BATS_TEST_TMPDIR/expect" who
+	id=$(shmtool create -m 0644 -s 64M)
+	printf a | ns "$SHMTOOL_BIN" write "$id"
+	printf b | ns "$SHMTOOL_BIN" write -o 32M "$id"
+	[ "$(seg_rss "$id")" = 8192 ]
+	{ printf a; head -c $((32 * 1048576 - 1)) /dev/zero; printf b; head -c $((32 * 1048576 - 1)) /dev/zero; } > "$expect"
+	for who in root nobody; do
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" cat "$id" | cmp - "$expect"
+		[ "$(seg_rss "$id")" = 8192 ]
+		# a pipe, a regular file, and >> (which sendfile refuses)
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" cat "$id" > "$BATS_TEST_TMPDIR/out"
+		cmp "$BATS_TEST_TMPDIR/out" "$expect"
+		: > "$BATS_TEST_TMPDIR/app"
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" cat "$id" >> "$BATS_TEST_TMPDIR/app"
+		cmp "$BATS_TEST_TMPDIR/app" "$expect"
+		[ "$(seg_rss "$id")" = 8192 ]
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" cat -x "$id" | cmp - <(hexdump -C "$expect")
+		[ "$(seg_rss "$id")" = 8192 ]
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" pages "$id" >/dev/null
+		[ "$(seg_rss "$id")" = 8192 ]
+	done
+}

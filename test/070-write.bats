@@ -99,3 +99,63 @@ filled() {
 	assert_failure 1
 	[ "$(cat "$BATS_TEST_TMPDIR/outside")" = secret ]
 }
+
+@test "write: a System V id that comes back on a smaller segment while input is read is not written" {
+	local who id new wpid w status fifo="$BATS_TEST_TMPDIR/fifo" i
+	mkfifo "$fifo"
+	for who in root nobody; do
+		id=$(shmtool create -m 0666 -s 1M)
+		exec {w}<>"$fifo" # a writer already: opening it to read does not block
+		ns runuser -u "$who" -- "$SHMTOOL_BIN" write "$id" < "$fifo" {w}>&- \
+			> "$BATS_TEST_TMPDIR/out" 2> "$BATS_TEST_TMPDIR/err" &
+		wpid=$!
+		# until write has looked the segment up and waits for its input
+		for i in $(seq 500); do
+			[[ "$(ns sh -c 'cat /proc/$(pgrep -n -x shmtool)/wchan' 2>/dev/null)" == *pipe_read ]] && break
+			sleep 0.01
+		done
+		shmtool rm "$id"
+		ns sh -c "echo $id > /proc/sys/kernel/shm_next_id"
+		new=$(shmtool create -m 0666 -s 4K)
+		[ "$new" = "$id" ]
+		head -c 1M /dev/zero | tr '\0' x >&"$w"
+		exec {w}>&-
+		status=0
+		wait "$wpid" || status=$?
+		echo "$who: exit $status: $(cat "$BATS_TEST_TMPDIR/err")"
+		[ "$status" = 1 ]
+		grep -qx "shmtool: write: $id: the segment was removed meanwhile and its id now names another one; not touched" "$BATS_TEST_TMPDIR/err"
+		# nothing written to the new segment, inside its size or past it
+		shmtool cat "$id" | cmp - <(head -c 4096 /dev/zero)
+		run shmtool ls -b -n --raw -o SIZE,RSS --sysv
+		assert_output '4096 0'
+		shmtool rm "$id"
+	done
+}
+
+@test "write: a POSIX object on a full tmpfs gets all of the input or none of it" {
+	ns mount -t tmpfs -o size=1m,mode=1777 small /dev/shm
+	shmtool create -s 2M /big >/dev/null
+	head -c 1536K /dev/urandom > "$BATS_TEST_TMPDIR/in"
+	run --separate-stderr shmtool write /big "$BATS_TEST_TMPDIR/in"
+	assert_failure 1
+	[ "$stderr" = "shmtool: write: /big: no space left on device for 1572864 bytes at offset 0; nothing written" ]
+	ns cmp /dev/shm/big <(head -c 2M /dev/zero)
+	[ "$(ns stat -c %b /dev/shm/big)" = 0 ]
+	# from a pipe too
+	run --separate-stderr ns sh -c "cat '$BATS_TEST_TMPDIR/in' | $SHMTOOL_BIN write -o 4K /big"
+	assert_failure 1
+	[[ "$stderr" == *"no space left on device"*"nothing written" ]]
+	ns cmp /dev/shm/big <(head -c 2M /dev/zero)
+	# pages already there need no room: a full tmpfs still takes a rewrite of them
+	head -c 512K /dev/urandom > "$BATS_TEST_TMPDIR/half"
+	shmtool write /big "$BATS_TEST_TMPDIR/half"
+	shmtool write -o 512K /big "$BATS_TEST_TMPDIR/half" # the tmpfs is full now
+	run --separate-stderr shmtool write -o 1M /big "$BATS_TEST_TMPDIR/half"
+	assert_failure 1
+	ns cmp -i 1M:0 /dev/shm/big <(head -c 1M /dev/zero)
+	head -c 512K /dev/urandom > "$BATS_TEST_TMPDIR/again"
+	run shmtool write /big "$BATS_TEST_TMPDIR/again"
+	assert_success
+	ns cmp -n 512K /dev/shm/big "$BATS_TEST_TMPDIR/again"
+}

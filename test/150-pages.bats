@@ -48,3 +48,46 @@ teardown() { _common_teardown; }
 	run shmtool pages
 	assert_failure 2
 }
+
+@test "pages: a 16 TiB sparse object in bounded memory, its map squeezed to runs" {
+	ns truncate -s 16T /dev/shm/big
+	printf x | ns "$SHMTOOL_BIN" write -o 8T /big
+	local timer=()
+	[ -x /usr/bin/time ] && timer=(/usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/peak")
+	run --separate-stderr ns "${timer[@]}" "$SHMTOOL_BIN" pages /big
+	assert_success
+	assert_output - <<-'OUT'
+	................................................................
+	* 33554431 more lines the same
+	#...............................................................
+	................................................................
+	* 33554430 more lines the same
+	1 of 4294967296 pages resident (0.00 %), page size 4K
+	# resident in RAM   . not resident: never touched, or swapped out
+	OUT
+	# peak RSS in KiB: the old per-page vectors took 8 GiB here
+	[ ! -x /usr/bin/time ] || [ "$(cat "$BATS_TEST_TMPDIR/peak")" -lt 65536 ]
+	run shmtool pages --json /big
+	echo "$output" | jq -e '.pages[0] | .pages == 4294967296 and .resident == 1 and .resident_pages == [2147483648]'
+}
+
+@test "pages: up to 8 equal lines in full, more as a count; a short last line stays" {
+	local id
+	id=$(shmtool create -s 64M)
+	printf x | ns "$SHMTOOL_BIN" write -o 1M "$id"
+	run shmtool pages "$id"
+	assert_success
+	assert_line --index 3 "$(printf '.%.0s' $(seq 64))"
+	assert_line --index 4 "#$(printf '.%.0s' $(seq 63))"
+	assert_line --index 5 "$(printf '.%.0s' $(seq 64))"
+	assert_line --index 6 '* 250 more lines the same'
+	assert_line --index 7 '1 of 16384 pages resident (0.00 %), page size 4K'
+	id=$(shmtool create -s $((9 * 64 * 4096 + 4096)))
+	run shmtool pages "$id"
+	assert_line --index 0 "$(printf '.%.0s' $(seq 64))"
+	assert_line --index 1 '* 8 more lines the same'
+	assert_line --index 2 '.'
+	id=$(shmtool create -s $((8 * 64 * 4096)))
+	run shmtool pages "$id"
+	[ "$(grep -c '^\.\{64\}$' <<<"$output")" -eq 8 ]
+}
