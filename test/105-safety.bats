@@ -158,3 +158,19 @@ try_memfd_ref() {
 	# Peak RSS in KiB: the old scan held the whole maps text (over 6 MiB of it).
 	[ "$(cat "$BATS_TEST_TMPDIR/rss")" -lt 8192 ]
 }
+
+@test "safety: a FUSE file that stops answering never hangs the holder pass" {
+	ns mkdir /dev/shm/fuse
+	start_helper stallfs /dev/shm/fuse
+	local holder
+	holder=$(ns_pid_of stallfs)
+	# The trap is set: the holder's fd is on the stalled file system, under the shm directory.
+	ns ls -l "/proc/$holder/fd" | grep -q '/dev/shm/fuse/file'
+	local args
+	for args in "ls --memfd" "stat /obj" "metrics" "ls --orphaned" "ls -o +PIDS" "usage"; do
+		shmtool create -s 4K /obj >/dev/null 2>&1 || true
+		# SIGKILL after 5 s: a process waiting on FUSE ignores a plain TERM.
+		run --separate-stderr ns timeout -s KILL 5 "$SHMTOOL_BIN" $args
+		[ "$status" -ne 137 ] || { echo "shmtool $args hung"; false; }
+	done
+}
