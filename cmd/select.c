@@ -4,6 +4,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "select.h"
@@ -11,6 +13,12 @@
 struct poptOption select_kind_options[] = {
 	{ "sysv", 0, POPT_ARG_NONE, NULL, OPT_SYSV, "System V segments only", NULL },
 	{ "posix", 0, POPT_ARG_NONE, NULL, OPT_POSIX, "POSIX objects only", NULL },
+	POPT_TABLEEND,
+};
+
+struct poptOption select_ns_options[] = {
+	{ "all-namespaces", 'A', POPT_ARG_NONE, NULL, OPT_ALL_NS,
+	  "every IPC namespace and every shm directory on the host (needs CAP_SYS_ADMIN)", NULL },
 	POPT_TABLEEND,
 };
 
@@ -36,6 +44,7 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 	case OPT_POSIX: sel->posix = true; return 0;
 	case OPT_SEM: sel->sem = true; return 0;
 	case OPT_MEMFD: sel->memfd = true; return 0;
+	case OPT_ALL_NS: sel->all_ns = true; return 0;
 	case OPT_DEST: sel->filter.dest = true; break;
 	case OPT_ORPHANED: sel->filter.orphaned = true; break;
 	case OPT_USER:
@@ -76,12 +85,12 @@ static void apply_filter(struct shm_ctx *ctx, const struct selection *sel, struc
 	list->n = kept;
 }
 
-int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
-		struct shm_list *out)
+/* The System V segments and (when @posix) POSIX objects of the context's scope. */
+static int list_scope(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
+		      bool posix, struct shm_list *out)
 {
 	bool all = !sel->sysv && !sel->posix;
 	int status = EXIT_OK;
-	shm_list_init(out);
 	if (all || sel->sysv) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/sysvipc/shm", shm_ctx_proc_root(ctx));
@@ -97,13 +106,98 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 				   out->bad_lines, out->bad_lines == 1 ? "" : "s");
 		}
 	}
-	if (all || sel->posix) {
+	if ((all || sel->posix) && posix) {
 		int r = shm_posix_list(ctx, sel->sem, out);
 		if (r < 0) {
 			cmd_error_sys(cmd, shm_ctx_shm_dir(ctx), r);
 			status = EXIT_FAIL;
 		}
 	}
+	return status;
+}
+
+/* Whether the caller has CAP_SYS_ADMIN, which joining a namespace needs. */
+static bool has_sys_admin(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return data[CAP_SYS_ADMIN / 32].effective & (1u << (CAP_SYS_ADMIN % 32));
+}
+
+bool select_can_enter(const char *cmd, const char *what)
+{
+	if (has_sys_admin())
+		return true;
+	cmd_errorf(cmd, what, "needs CAP_SYS_ADMIN to enter other namespaces (run as root)");
+	return false;
+}
+
+/*
+ * Every IPC namespace (its System V segments) and every distinct shm directory
+ * (its POSIX objects, once per device), each tagged with its namespace. A
+ * namespace that ends meanwhile is skipped and counted, never fatal.
+ */
+static int list_all_scopes(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
+			   struct shm_list *out)
+{
+	struct shm_scope *scopes;
+	size_t n;
+	int r = shm_scopes(ctx, &scopes, &n);
+	if (r < 0) {
+		cmd_error_sys(cmd, shm_ctx_proc_root(ctx), r);
+		return EXIT_FAIL;
+	}
+	uint64_t *devs = calloc(n ? n : 1, sizeof(*devs));
+	size_t ndevs = 0, vanished = 0;
+	int status = devs ? EXIT_OK : EXIT_FAIL;
+	for (size_t i = 0; devs && i < n; i++) {
+		r = scopes[i].home ? shm_ctx_leave(ctx) : shm_ctx_enter(ctx, scopes[i].pid);
+		if (r == -ESRCH) {
+			vanished++;
+			continue;
+		}
+		if (r < 0) {
+			char pid[24];
+			snprintf(pid, sizeof(pid), "%d", (int)scopes[i].pid);
+			cmd_error_sys(cmd, pid, r);
+			status = EXIT_FAIL;
+			continue;
+		}
+		uint64_t dev = 0;
+		bool posix = shm_ctx_shm_dir_dev(ctx, &dev) == 0;
+		for (size_t j = 0; posix && j < ndevs; j++)
+			posix = devs[j] != dev;
+		if (posix)
+			devs[ndevs++] = dev;
+		size_t first = out->n;
+		if (list_scope(cmd, ctx, sel, posix, out) != EXIT_OK)
+			status = EXIT_FAIL;
+		for (size_t j = first; j < out->n; j++)
+			out->v[j].nspid = scopes[i].pid;
+	}
+	if (shm_ctx_leave(ctx) < 0)
+		status = EXIT_FAIL;
+	if (vanished)
+		cmd_errorf(cmd, NULL, "%zu namespace%s ended while being listed (skipped)", vanished,
+			   vanished == 1 ? "" : "s");
+	free(devs);
+	free(scopes);
+	return status;
+}
+
+int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *sel,
+		struct shm_list *out)
+{
+	bool all = !sel->sysv && !sel->posix;
+	shm_list_init(out);
+	int status;
+	if (sel->all_ns)
+		status = select_can_enter(cmd, "--all-namespaces") ? list_all_scopes(cmd, ctx, sel, out)
+								   : EXIT_FAIL;
+	else
+		status = list_scope(cmd, ctx, sel, true, out);
 	if (sel->memfd) {
 		int r = shm_memfd_list(ctx, out);
 		if (r < 0) {

@@ -15,10 +15,12 @@ enum {
 	OPT_ORPHANED,
 	OPT_MIN_SIZE,
 	OPT_UNUSED_FOR,
+	OPT_ALL_NS,
 };
 
 struct selection {
 	bool sysv, posix, sem, memfd;
+	bool all_ns; /* -A: every namespace */
 	bool filtered; /* any FILTER given */
 	bool need_usage; /* rss and swap of System V segments are wanted */
 	struct shm_filter filter;
@@ -26,6 +28,9 @@ struct selection {
 
 extern struct poptOption select_kind_options[];
 extern struct poptOption select_filter_options[];
+extern struct poptOption select_ns_options[];
+/* Says so and fails when the caller may not join other namespaces. */
+bool select_can_enter(const char *cmd, const char *what);
 
 /* Handles @val if it is a selection option: 0 done, 1 not ours, EXIT_USAGE. */
 int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,

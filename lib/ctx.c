@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +34,14 @@ struct shm_ctx {
 	struct cache users, groups, procs;
 	int64_t now;
 	bool pidns_only;
+	/* The scope: where commands act (see scope.c). pid 0 is our own. */
+	pid_t scope_pid;
+	uint64_t scope_ipc_ns;   /* 0 until read */
+	int scope_dir;           /* the scope's shm directory (O_PATH), -1: by path */
+	bool scope_no_dir;       /* the scope's process has no shm directory */
+	char *scope_dir_label;
+	int home_ipc;            /* our own IPC namespace, to come back to; -1 until saved */
+	uint64_t home_ipc_ns;
 	int unseen;            /* enum shm_unseen, -1 until found */
 	int shmem_state;       /* 0 unknown, 1 known */
 	uint64_t shmem_dev, shmem_mnt_id;
@@ -90,6 +99,8 @@ int shm_ctx_new(const char *proc_root, const char *shm_dir, struct shm_ctx **out
 	}
 	ctx->now = time(NULL);
 	ctx->unseen = -1;
+	ctx->scope_dir = -1;
+	ctx->home_ipc = -1;
 	*out = ctx;
 	return 0;
 }
@@ -101,6 +112,9 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	cache_free(&ctx->users);
 	cache_free(&ctx->groups);
 	cache_free(&ctx->procs);
+	shm_ctx_leave(ctx);
+	if (ctx->home_ipc >= 0)
+		close(ctx->home_ipc);
 	shm_holders_free(&ctx->holders[0]);
 	shm_holders_free(&ctx->holders[1]);
 	free(ctx->proc_root);
@@ -115,7 +129,126 @@ const char *shm_ctx_proc_root(const struct shm_ctx *ctx)
 
 const char *shm_ctx_shm_dir(const struct shm_ctx *ctx)
 {
-	return ctx->shm_dir;
+	return ctx->scope_dir_label ? ctx->scope_dir_label : ctx->shm_dir;
+}
+
+int shm_dir_open(struct shm_ctx *ctx)
+{
+	if (ctx->scope_no_dir)
+		return -SHM_E_NO_DIR;
+	int dfd = ctx->scope_dir >= 0
+		  ? openat(ctx->scope_dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+		  : open(ctx->shm_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* Not "no such segment": the place segments live is missing. */
+	if (dfd < 0)
+		return errno == ENOENT ? -SHM_E_NO_DIR : -errno;
+	return dfd;
+}
+
+int shm_ctx_shm_dir_dev(struct shm_ctx *ctx, uint64_t *dev)
+{
+	int dfd = shm_dir_open(ctx);
+	if (dfd < 0)
+		return dfd;
+	struct stat st;
+	int r = fstat(dfd, &st) < 0 ? -errno : 0;
+	close(dfd);
+	*dev = st.st_dev;
+	return r;
+}
+
+static uint64_t fd_inode(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 ? (uint64_t)st.st_ino : 0;
+}
+
+/*
+ * An fd the context keeps past the call that made it: never 0, 1 or 2, which
+ * a caller started with them closed would later take for stdin or stdout.
+ */
+int shm_keep_fd(int fd)
+{
+	if (fd < 0 || fd > 2)
+		return fd;
+	int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return high;
+}
+
+int shm_ctx_save_home(struct shm_ctx *ctx)
+{
+	if (ctx->home_ipc >= 0)
+		return 0;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/self/ns/ipc", ctx->proc_root);
+	ctx->home_ipc = shm_keep_fd(open(path, O_RDONLY | O_CLOEXEC));
+	if (ctx->home_ipc < 0)
+		return -errno;
+	ctx->home_ipc_ns = fd_inode(ctx->home_ipc);
+	return 0;
+}
+
+uint64_t shm_ctx_home_ipc_ns(struct shm_ctx *ctx)
+{
+	if (!ctx->home_ipc_ns) {
+		/* A stat, not an open: most commands never leave their namespace. */
+		char path[PATH_MAX];
+		struct stat st;
+		snprintf(path, sizeof(path), "%s/self/ns/ipc", ctx->proc_root);
+		if (stat(path, &st) == 0)
+			ctx->home_ipc_ns = st.st_ino;
+	}
+	return ctx->home_ipc_ns;
+}
+
+int shm_ctx_set_scope(struct shm_ctx *ctx, pid_t pid, uint64_t ipc_ns, int dir, const char *label)
+{
+	if (ctx->scope_dir >= 0)
+		close(ctx->scope_dir);
+	free(ctx->scope_dir_label);
+	ctx->scope_pid = pid;
+	ctx->scope_ipc_ns = ipc_ns;
+	ctx->scope_dir = dir >= 0 ? dir : -1;
+	ctx->scope_no_dir = dir < 0;
+	ctx->scope_dir_label = strdup(label);
+	return ctx->scope_dir_label ? 0 : -ENOMEM;
+}
+
+int shm_ctx_leave(struct shm_ctx *ctx)
+{
+	int r = 0;
+	if (ctx->scope_pid && ctx->home_ipc >= 0 && setns(ctx->home_ipc, CLONE_NEWIPC) < 0)
+		r = -errno;
+	if (ctx->scope_dir >= 0)
+		close(ctx->scope_dir);
+	free(ctx->scope_dir_label);
+	ctx->scope_dir_label = NULL;
+	ctx->scope_dir = -1;
+	ctx->scope_no_dir = false;
+	ctx->scope_pid = 0;
+	ctx->scope_ipc_ns = 0;
+	return r;
+}
+
+void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg)
+{
+	seg->ipc_ns = shm_ctx_ipc_ns(ctx);
+	seg->nspid = ctx->scope_pid;
+}
+
+pid_t shm_ctx_scope_pid(const struct shm_ctx *ctx)
+{
+	return ctx->scope_pid;
+}
+
+uint64_t shm_ctx_ipc_ns(struct shm_ctx *ctx)
+{
+	if (ctx->scope_pid)
+		return ctx->scope_ipc_ns;
+	return shm_ctx_home_ipc_ns(ctx);
 }
 
 void shm_ctx_set_pidns_only(struct shm_ctx *ctx, bool on)

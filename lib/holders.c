@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Who holds shared memory: one pass over /proc/PID/maps and /proc/PID/fd for
- * every process, into one sorted index. A System V attachment counts only when
- * the process is in our IPC namespace: shmid N elsewhere is another segment.
+ * every process, into one sorted index. A System V attachment is keyed by the
+ * process's IPC namespace and the shmid: shmid N elsewhere is another segment.
  *
  * Objects are matched by device and inode, never by path: a bind mount, a
  * chroot or a symlinked shm directory shows another path for the same file.
@@ -31,7 +31,6 @@ struct scan {
 	struct shm_ctx *ctx;
 	struct shm_holders *h;
 	bool with_fds;
-	char ipc_ns[64];      /* our /proc/self/ns/ipc link */
 	char buf[MAPS_CHUNK + 1];
 	uint64_t shm_dev;     /* the shm directory's device; 0 when it has none */
 	uint64_t shmem_dev;   /* the kernel's internal shmem mount: memfds, System V */
@@ -55,15 +54,17 @@ static int push(struct shm_holders *h, const struct shm_hold *hold)
 	return 0;
 }
 
-static bool same_ipc_ns(struct scan *s, const char *pid)
+/* The inode of the IPC namespace of process @pid, or 0 when it cannot be read. */
+static uint64_t ipc_ns_of(struct scan *s, const char *pid)
 {
 	char path[PATH_MAX], link[64];
 	snprintf(path, sizeof(path), "%s/%s/ns/ipc", shm_ctx_proc_root(s->ctx), pid);
 	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	if (n < 0)
-		return false;
+	if (n <= 0)
+		return 0;
 	link[n] = '\0';
-	return !strcmp(link, s->ipc_ns);
+	const char *p = strchr(link, '[');
+	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
 /* The memfd's name from "/memfd:NAME" or "/memfd:NAME (deleted)". */
@@ -119,18 +120,20 @@ static bool split_maps_line(char *line, struct shm_hold *hold, const char **path
 	return true;
 }
 
-static int parse_maps_line(struct scan *s, pid_t pid, char *line, int *ns_state, const char *pid_s)
+/* @ns: the process's IPC namespace, read at its first /SYSV line (0 until then). */
+static int parse_maps_line(struct scan *s, pid_t pid, char *line, uint64_t *ns, const char *pid_s)
 {
 	struct shm_hold hold = { .pid = pid, .fd = -1 };
 	const char *path;
 	if (!split_maps_line(line, &hold, &path))
 		return 0;
 	if (!strncmp(path, "/SYSV", 5)) {
-		if (*ns_state == 0)
-			*ns_state = same_ipc_ns(s, pid_s) ? 1 : -1;
-		if (*ns_state < 0 || hold.ino > INT32_MAX)
+		if (*ns == 0)
+			*ns = ipc_ns_of(s, pid_s);
+		if (*ns == 0 || hold.ino > INT32_MAX)
 			return 0;
 		hold.kind = SHM_HOLD_SYSV;
+		hold.ipc_ns = *ns;
 		hold.shmid = (int)hold.ino;
 		return push(s->h, &hold);
 	}
@@ -150,7 +153,7 @@ static int parse_maps_line(struct scan *s, pid_t pid, char *line, int *ns_state,
 
 /* Every complete line of @buf[0..len); returns how many bytes were consumed. */
 static int parse_lines(struct scan *s, pid_t pid, const char *pid_s, size_t len, bool last,
-		       int *ns_state, size_t *used)
+		       uint64_t *ns, size_t *used)
 {
 	char *line = s->buf, *stop = s->buf + len;
 	while (line < stop) {
@@ -160,7 +163,7 @@ static int parse_lines(struct scan *s, pid_t pid, const char *pid_s, size_t len,
 		if (!nl)
 			nl = stop;
 		*nl = '\0';
-		int r = parse_maps_line(s, pid, line, ns_state, pid_s);
+		int r = parse_maps_line(s, pid, line, ns, pid_s);
 		if (r < 0)
 			return r;
 		line = nl + 1;
@@ -178,7 +181,8 @@ static int scan_maps(struct scan *s, pid_t pid, const char *pid_s, bool *hidden)
 		*hidden = errno == EACCES || errno == EPERM;
 		return 0;
 	}
-	int ns_state = 0, r = 0;
+	uint64_t ns = 0;
+	int r = 0;
 	size_t have = 0;
 	bool skipping = false; /* inside a line longer than the buffer: no file we look for */
 	for (;;) {
@@ -204,7 +208,7 @@ static int scan_maps(struct scan *s, pid_t pid, const char *pid_s, bool *hidden)
 			skipping = false;
 		}
 		size_t used;
-		r = parse_lines(s, pid, pid_s, len, n == 0, &ns_state, &used);
+		r = parse_lines(s, pid, pid_s, len, n == 0, &ns, &used);
 		if (r < 0 || n == 0)
 			break;
 		have = len - used;
@@ -352,6 +356,8 @@ static int key_cmp(const struct shm_hold *a, const struct shm_hold *b)
 {
 	if (a->kind != b->kind)
 		return (a->kind > b->kind) - (a->kind < b->kind);
+	if (a->kind == SHM_HOLD_SYSV && a->ipc_ns != b->ipc_ns)
+		return (a->ipc_ns > b->ipc_ns) - (a->ipc_ns < b->ipc_ns);
 	if (a->kind == SHM_HOLD_SYSV)
 		return (a->shmid > b->shmid) - (a->shmid < b->shmid);
 	if (a->dev != b->dev)
@@ -373,12 +379,10 @@ static int hold_cmp(const void *x, const void *y)
 static int scan_setup(struct scan *s)
 {
 	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/self/ns/ipc", shm_ctx_proc_root(s->ctx));
-	ssize_t n = readlink(path, s->ipc_ns, sizeof(s->ipc_ns) - 1);
+	snprintf(path, sizeof(path), "%s/self", shm_ctx_proc_root(s->ctx));
 	/* Not even ourselves in this /proc: it shows no processes, so no holder is known. */
-	if (n <= 0)
-		return n < 0 ? -errno : -ENOENT;
-	s->ipc_ns[n] = '\0';
+	if (access(path, F_OK) < 0)
+		return -errno;
 	int r = shm_ctx_shmem_identity(s->ctx, &s->shmem_dev, &s->shmem_mnt_id);
 	if (r < 0)
 		return r;
@@ -447,7 +451,8 @@ bool shm_holders_complete(const struct shm_holders *h)
 const struct shm_hold *shm_holders_find(const struct shm_holders *h, enum shm_hold_kind kind,
 					const struct shm_seg *seg, size_t *count)
 {
-	struct shm_hold key = { .kind = kind, .shmid = seg->id, .dev = seg->dev, .ino = seg->ino };
+	struct shm_hold key = { .kind = kind, .shmid = seg->id, .dev = seg->dev, .ino = seg->ino,
+				.ipc_ns = seg->ipc_ns };
 	size_t lo = 0, hi = h->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

@@ -32,6 +32,14 @@ int shm_ctx_shmem_identity(struct shm_ctx *ctx, uint64_t *dev, uint64_t *mnt_id)
  */
 int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struct stat *st,
 		   char **name);
+/* Scopes (scope.c and ctx.c). */
+int shm_ctx_save_home(struct shm_ctx *ctx);
+int shm_keep_fd(int fd);
+/* Marks @seg as found in the context's scope (its IPC namespace and process). */
+void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg);
+uint64_t shm_ctx_home_ipc_ns(struct shm_ctx *ctx);
+/* Takes @dir (an O_PATH fd of the scope's shm directory, or <0 for none). */
+int shm_ctx_set_scope(struct shm_ctx *ctx, pid_t pid, uint64_t ipc_ns, int dir, const char *label);
 int shm_parse_i64_base0(const char *text, int64_t *out);
 
 #endif

@@ -48,14 +48,6 @@ static int from_stat(const char *name, const struct stat *st, struct shm_seg *se
 	return seg->name ? 0 : -ENOMEM;
 }
 
-int shm_dir_open(struct shm_ctx *ctx)
-{
-	int dfd = open(shm_ctx_shm_dir(ctx), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	/* Not "no such segment": the place segments live is missing. */
-	if (dfd < 0)
-		return errno == ENOENT ? -SHM_E_NO_DIR : -errno;
-	return dfd;
-}
 
 int shm_posix_at(struct shm_ctx *ctx, const char *name, struct stat *st)
 {
@@ -109,6 +101,7 @@ int shm_posix_list(struct shm_ctx *ctx, bool with_sem, struct shm_list *list)
 		if (r < 0)
 			break;
 		r = from_stat(de->d_name, &st, seg);
+		shm_seg_set_scope(ctx, seg);
 		if (r < 0) {
 			list->n--;
 			break;
@@ -127,5 +120,7 @@ int shm_posix_stat(struct shm_ctx *ctx, const char *name, struct shm_seg *out)
 	if (dfd < 0)
 		return dfd;
 	close(dfd);
-	return from_stat(name, &st, out);
+	int r = from_stat(name, &st, out);
+	shm_seg_set_scope(ctx, out);
+	return r;
 }

@@ -76,6 +76,8 @@ struct shm_seg {
 	uint64_t dev, ino; /* POSIX and memfd: the file, to match holders */
 	pid_t holder_pid;  /* memfd: the first process holding it, and its fd */
 	int holder_fd;
+	uint64_t ipc_ns;   /* the IPC namespace it was found in (System V: it lives there) */
+	pid_t nspid;       /* the scope's process (--ns, -A); 0 for our own */
 };
 
 struct shm_list {
@@ -91,6 +93,37 @@ struct shm_list {
 void shm_list_init(struct shm_list *list);
 void shm_list_free(struct shm_list *list);
 int shm_list_push(struct shm_list *list, struct shm_seg **out);
+
+/*
+ * Scopes: where commands act. Entering process @pid's scope joins its IPC
+ * namespace (setns, which needs CAP_SYS_ADMIN) and takes its shm directory,
+ * resolved inside its root (openat2 RESOLVE_IN_ROOT: never a host path).
+ * -ESRCH: no such process; -EPERM: not allowed; -ENOSYS: no openat2.
+ */
+struct shm_ctx;
+int shm_ctx_enter(struct shm_ctx *ctx, pid_t pid);
+/* Back to our own namespace and shm directory. */
+int shm_ctx_leave(struct shm_ctx *ctx);
+pid_t shm_ctx_scope_pid(const struct shm_ctx *ctx);
+/* The device of the scope's shm directory. */
+int shm_ctx_shm_dir_dev(struct shm_ctx *ctx, uint64_t *dev);
+/* The IPC namespace (its inode) the context acts in now. */
+uint64_t shm_ctx_ipc_ns(struct shm_ctx *ctx);
+
+/* Every IPC namespace with a visible process: ours first, then by inode. */
+struct shm_scope {
+	uint64_t ipc_ns;
+	pid_t pid;  /* its lowest pid */
+	bool home;  /* our own */
+};
+int shm_scopes(struct shm_ctx *ctx, struct shm_scope **out, size_t *n);
+/*
+ * A container's short id from /proc/PID/cgroup text: the last 64-hex-digit id
+ * (docker, containerd, podman, CRI-O, Kubernetes) cut to 12, or else the
+ * systemd unit; -ENOENT when there is neither.
+ */
+int shm_container_id(const char *cgroup, char *out, size_t size);
+int shm_ctx_container(struct shm_ctx *ctx, pid_t pid, char *out, size_t size);
 
 /* Context: where /proc and /dev/shm are, plus caches of names and processes. */
 struct shm_ctx;
@@ -224,7 +257,8 @@ struct shm_hold {
 	enum shm_hold_kind kind;
 	pid_t pid;
 	int fd;        /* SHM_HOLD_FD */
-	int shmid;     /* SHM_HOLD_SYSV */
+	int shmid;     /* SHM_HOLD_SYSV, in IPC namespace ipc_ns */
+	uint64_t ipc_ns;
 	uint64_t dev, ino;
 	uint64_t start, end; /* SYSV, MAP: the address range */
 	uint64_t size;       /* FD: the file's size */

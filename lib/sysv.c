@@ -334,6 +334,7 @@ int shm_sysv_walk(struct shm_ctx *ctx, int (*fn)(const struct shm_seg *seg, void
 		}
 		struct shm_seg seg;
 		from_ds(id, &ds, &seg);
+		shm_seg_set_scope(ctx, &seg);
 		int r = fn(&seg, arg);
 		if (r < 0)
 			return r;
@@ -366,6 +367,8 @@ int shm_sysv_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list)
 			return fd;
 		r = scan_fd(fd, list, -1, NULL);
 		close(fd);
+		for (size_t i = first; i < list->n; i++)
+			shm_seg_set_scope(ctx, &list->v[i]);
 	}
 	/* The kernel lists by slot, not by id; often that is id order already. */
 	if (list->n - first > 1 && !sorted_by_id(list->v + first, list->n - first))
@@ -415,6 +418,7 @@ int shm_sysv_stat(struct shm_ctx *ctx, int id, struct shm_seg *out)
 		return -ENOENT;
 	if (shmctl(id, IPC_STAT, &ds) == 0) {
 		from_ds(id, &ds, out);
+		shm_seg_set_scope(ctx, out);
 		return 0;
 	}
 	if (errno == EINVAL || errno == EIDRM)
@@ -422,7 +426,10 @@ int shm_sysv_stat(struct shm_ctx *ctx, int id, struct shm_seg *out)
 	if (errno != EACCES)
 		return -errno;
 	/* No read permission: /proc still shows the segment to everyone. */
-	return proc_find(ctx, id, out);
+	int r = proc_find(ctx, id, out);
+	if (r == 0)
+		shm_seg_set_scope(ctx, out);
+	return r;
 }
 
 int shm_sysv_key_to_id(int32_t key, int *out)

@@ -112,6 +112,11 @@ int main(int argc, char **argv)
 		return 1;
 	pid_t child = fork();
 	if (child == 0) {
+		/*
+		 * Only the server may hold /dev/fuse: when it dies the connection
+		 * aborts, and the child's last close (a FLUSH) stops waiting.
+		 */
+		close(fd);
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/file", argv[1]);
 		int f = open(path, O_RDONLY);
