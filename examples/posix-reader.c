@@ -89,10 +89,10 @@ int main(void)
 			n++;
 		if (unlinked(fd)) {
 			status = 0;
-			printf("the writer unlinked it: shm_open(\"%s\") now fails (%s), yet it"
-			       " still reads \"%.*s\"\n", NAME,
-			       shm_open(NAME, O_RDONLY, 0) == -1 ? strerror(errno) : "no error",
-			       (int)sizeof(m->text), m->text);
+			printf("the writer unlinked it: shm_open(\"%s\"): %s\n", NAME,
+			       shm_open(NAME, O_RDONLY, 0) == -1 ? strerror(errno) : "found it");
+			printf("still mapped, it still reads \"%.*s\"\n", (int)sizeof(m->text),
+			       m->text);
 		} else {
 			fprintf(stderr, "posix-reader: the writer did not unlink %s\n", NAME);
 		}

@@ -89,8 +89,7 @@ int main(int argc, char **argv)
 		perror("posix-writer: shm_unlink " NAME);
 		status = 1;
 	} else if (!status) {
-		printf("the reader has read it; unlinked %s while still mapping it;"
-		       " Ctrl-C or kill unmaps\n", NAME);
+		printf("unlinked %s, still mapped; Ctrl-C or kill unmaps\n", NAME);
 		int sig;
 		sigwait(&stop, &sig);
 	}

@@ -92,8 +92,7 @@ int main(int argc, char **argv)
 		perror("sysv-writer: shmctl IPC_RMID");
 		status = 1;
 	} else if (!status) {
-		printf("the reader has read it; removed segment %d while still attached;"
-		       " Ctrl-C or kill detaches\n", id);
+		printf("removed segment %d, still attached; Ctrl-C or kill detaches\n", id);
 		int sig;
 		sigwait(&stop, &sig);
 	}
