@@ -57,8 +57,9 @@ int main(void)
 
 	int fd = shm_open(NAME, O_RDWR, 0);
 	if (fd == -1) {
+		int e = errno; /* perror may change it */
 		perror("posix-reader: shm_open " NAME);
-		if (errno == ENOENT)
+		if (e == ENOENT)
 			fprintf(stderr, "posix-reader: start posix-writer first\n");
 		return 1;
 	}

@@ -56,8 +56,9 @@ int main(int argc, char **argv)
 	/* O_EXCL: an object left by an earlier run is not silently reused. */
 	int fd = shm_open(NAME, O_RDWR | O_CREAT | O_EXCL, 0600);
 	if (fd == -1) {
+		int e = errno; /* perror may change it */
 		perror("posix-writer: shm_open " NAME);
-		if (errno == EEXIST)
+		if (e == EEXIST)
 			fprintf(stderr, "posix-writer: remove it first: shmtool rm " NAME "\n");
 		return 1;
 	}

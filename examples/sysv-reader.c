@@ -62,8 +62,9 @@ int main(void)
 	/* Size 0 and no IPC_CREAT: find the writer's segment, never make one. */
 	int id = shmget(key, 0, 0);
 	if (id == -1) {
+		int e = errno; /* perror may change it */
 		perror("sysv-reader: shmget");
-		if (errno == ENOENT)
+		if (e == ENOENT)
 			fprintf(stderr, "sysv-reader: start sysv-writer first\n");
 		return 1;
 	}

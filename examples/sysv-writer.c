@@ -63,8 +63,9 @@ int main(int argc, char **argv)
 	/* IPC_EXCL: a segment left by an earlier run is not silently reused. */
 	int id = shmget(key, sizeof(struct msg), IPC_CREAT | IPC_EXCL | 0600);
 	if (id == -1) {
+		int e = errno; /* perror may change it */
 		perror("sysv-writer: shmget");
-		if (errno == EEXIST)
+		if (e == EEXIST)
 			fprintf(stderr, "sysv-writer: remove it first: shmtool rm 0x%08x\n",
 				(unsigned)key);
 		return 1;
