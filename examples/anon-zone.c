@@ -50,10 +50,12 @@ static void worker(struct zone *z, int slot, pid_t master, const sigset_t *stop)
 
 int main(int argc, char **argv)
 {
-	int workers = 2;
+	long workers = 2;
+	char *end = NULL;
 	if (argc == 3 && !strcmp(argv[1], "-w"))
-		workers = atoi(argv[2]);
-	if ((argc != 1 && argc != 3) || workers < 1 || workers > MAX_WORKERS) {
+		workers = strtol(argv[2], &end, 10);
+	if ((argc != 1 && argc != 3) || (end && (end == argv[2] || *end)) || workers < 1 ||
+	    workers > MAX_WORKERS) {
 		fprintf(stderr, "usage: anon-zone [-w WORKERS] (1 to %d)\n", MAX_WORKERS);
 		return 2;
 	}
@@ -92,7 +94,7 @@ int main(int argc, char **argv)
 	if (!status) {
 		printf("master %d: zone at %p-%p, %d KiB, shared with workers", (int)master,
 		       (void *)z, (void *)((char *)z + ZONE_SIZE), ZONE_SIZE / 1024);
-		for (int i = 0; i < workers; i++)
+		for (long i = 0; i < workers; i++)
 			printf(" %d", (int)z->worker[i]);
 		printf("\nrequests counted in the zone: %ld; Ctrl-C or kill ends all\n",
 		       atomic_load(&z->requests));

@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:i:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': procs = number(optarg, 64); break;
-		case 'i': iterations = number(optarg, 100000000); break;
+		case 'i': iterations = number(optarg, 10000000); break;
 		case 'n': use_lock = 0; break;
 		case 'k': kill_holder = 1; break;
 		default: usage();

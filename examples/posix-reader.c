@@ -46,6 +46,16 @@ static int unlinked(int fd)
 	return fstat(fd, &st) == 0 && st.st_nlink == 0;
 }
 
+/* What shm_open says to NAME now. */
+static const char *open_again(void)
+{
+	int fd = shm_open(NAME, O_RDONLY, 0);
+	if (fd == -1)
+		return strerror(errno);
+	close(fd);
+	return "found it";
+}
+
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -90,8 +100,7 @@ int main(void)
 			n++;
 		if (unlinked(fd)) {
 			status = 0;
-			printf("the writer unlinked it: shm_open(\"%s\"): %s\n", NAME,
-			       shm_open(NAME, O_RDONLY, 0) == -1 ? strerror(errno) : "found it");
+			printf("the writer unlinked it: shm_open(\"%s\"): %s\n", NAME, open_again());
 			printf("still mapped, it still reads \"%.*s\"\n", (int)sizeof(m->text),
 			       m->text);
 		} else {
