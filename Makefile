@@ -35,6 +35,7 @@ CMD_SRC = $(wildcard cmd/*.c)
 OBJ = $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRC) $(CMD_SRC))
 BIN = $(BUILD)/shmtool
 HELPERS = $(patsubst test/helpers/%.c,$(BUILD)/helpers/%,$(wildcard test/helpers/*.c))
+EXAMPLES = $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 MAN_SRC = $(filter-out man/trailer.scd,$(wildcard man/*.scd))
 MAN = $(MAN_SRC:.scd=)
 
@@ -72,10 +73,18 @@ man: $(MAN)
 
 helpers: $(HELPERS)
 
+# The tutorial's C programs (examples/README.md); each defines _GNU_SOURCE itself,
+# as a reader's `cc -pthread -o x x.c` needs it to.
+$(BUILD)/examples/%: examples/%.c Makefile
+	@mkdir -p $(dir $@)
+	$(QUIET_CC)$(CC) -std=c11 $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -pthread -o $@ $<
+
+examples: $(EXAMPLES)
+
 # Tests run against $(BIN), so SANITIZE=1 check tests the sanitized build.
-check: $(BIN) helpers man
+check: $(BIN) helpers examples man
 	SHMTOOL_BIN=$(abspath $(BIN)) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
-		BATS=$(BATS) test/run $(TESTS)
+		SHMTOOL_EXAMPLES=$(abspath $(BUILD)/examples) BATS=$(BATS) test/run $(TESTS)
 
 # The README's main job: a tour in a private IPC namespace and /dev/shm.
 demo: shmtool
@@ -107,7 +116,7 @@ clean:
 
 FORCE:
 
-.PHONY: all man helpers check demo deps install uninstall clean FORCE
+.PHONY: all man helpers examples check demo deps install uninstall clean FORCE
 
 # Fuzzing: one libFuzzer target per test/fuzz/fuzz-*.c, built by clang with
 # ASan + UBSan in a tree of its own, each run for FUZZ_SECONDS on a copy of its

@@ -3,7 +3,11 @@
 # shmtool(7) is a tutorial: every command it shows after a "$ " prompt runs, in
 # order, in one shell, and succeeds.
 
-setup() { load 'test_helper/common-setup'; _common_setup; }
+setup() {
+	load 'test_helper/common-setup'
+	_common_setup
+	EXAMPLES="${SHMTOOL_EXAMPLES:-$ROOT/build/cc/examples}"
+}
 teardown() { _common_teardown; }
 
 # The tutorial's commands: the lines of its literal blocks that start with "$ ", without it.
@@ -45,10 +49,11 @@ tutorial_commands() {
 		echo "echo 'ran $n commands'"
 	} > "$script"
 	echo "extracted $n commands"
-	[ "$n" -ge 25 ]
+	[ "$n" -ge 60 ]
 	# One bash script, as a reader's shell: jobs started with & answer to %1
-	# and $!, and set -e stops at the first command that fails.
-	run ns env PATH="$bin:$PATH" bash "$script" 3>&-
+	# and $!, and set -e stops at the first command that fails. The example
+	# programs are on its PATH, as the page has the reader put them.
+	run ns env PATH="$bin:$EXAMPLES:$PATH" bash "$script" 3>&-
 	assert_success
 	assert_line "ran $n commands"
 	# What the tutorial says the reader sees at a few of the steps.
@@ -56,9 +61,25 @@ tutorial_commands() {
 	assert_line --regexp '^sysv 0  0x00000000 .* 2 dest$'
 	assert_line '1 of 256 pages resident (0.39 %), page size 4K'
 	assert_line 'would remove posix /demo'
-	# the background jobs wrote to their files: each attached, then detached
+	# The example programs did what the page says they do: the messages
+	# arrived, the segment stayed dest while its writer was attached, the
+	# counter is exact under the mutex, which a killed holder did not wedge,
+	# the zone is one in three processes, the pages touched are resident.
+	assert_line --regexp '^read "hello, reader" from segment [0-9]+$'
+	assert_line --regexp '^[0-9]+ +0x00000000 +1 dest +[0-9]+$'
+	assert_line 'read "hello, reader" from /example'
+	assert_line --regexp '/dev/shm/example \(deleted\)$'
+	[ "$(grep -cx 'counter 4000000, expected 4000000' <<<"$output")" -eq 2 ]
+	assert_line '1 locker got EOWNERDEAD and made the mutex consistent'
+	assert_line 'requests counted in the zone: 2000; Ctrl-C or kill ends all'
+	[ "$(grep -cE '^/proc/[0-9]+/maps:.* /dev/zero \(deleted\)$' <<<"$output")" -eq 3 ]
+	assert_line '43 of 128 pages resident (33.59 %), page size 4K'
+	# the background jobs wrote to their files: each attach attached, then
+	# detached; the sealed memfd refused to grow in memfd-pass's child
 	[ "$(cat "$BATS_TEST_TMPDIR"/job.* | grep -c '^attached ')" -eq 3 ]
-	[ "$(cat "$BATS_TEST_TMPDIR"/job.* | grep -c '^detached ')" -eq 3 ]
+	[ "$(cat "$BATS_TEST_TMPDIR"/job.* | grep -cE '^detached (0x|/)')" -eq 3 ]
+	grep -qx 'child: ftruncate to 8192 bytes: Operation not permitted' "$BATS_TEST_TMPDIR"/job.*
+	grep -qx 'removed segment [0-9]*' "$BATS_TEST_TMPDIR"/job.*
 }
 
 @test "tutorial: shmtool(7) builds and renders without warnings" {
