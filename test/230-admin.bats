@@ -48,9 +48,9 @@ posix /obj: mode 0600 -> 0640"
 		run shmtool chmod -n "$mode" /t
 		assert_success
 		assert_output "would change posix /t: mode 0$old -> 0$want"
-		# the same as chmod(1) on a file
+		# the same as chmod(1) on a file (whose umask matters only without WHO)
 		ns chmod "$old" /dev/shm/t
-		ns chmod "$mode" /dev/shm/t
+		ns sh -c 'umask 022 && chmod -- "$1" /dev/shm/t' sh "$mode"
 		[ "$(ns stat -c %a /dev/shm/t)" = "$((10#$want))" ] || fail "chmod(1) $mode on $old is not $want"
 	done <<-'T'
 	600|640|640
@@ -350,4 +350,22 @@ help_columns() {
 	run --separate-stderr shmtool ls -O -o ID
 	assert_failure 2
 	[[ $stderr == *"--output and --output-all exclude each other"* ]]
+}
+
+@test "chmod, chown, truncate: a symlink or FIFO planted in /dev/shm is never followed" {
+	local canary="$BATS_TEST_TMPDIR/canary" before
+	printf 'root only' > "$canary"
+	chmod 600 "$canary"
+	as_nobody ln -s "$canary" /dev/shm/link
+	as_nobody mkfifo /dev/shm/fifo
+	before=$(stat -c '%a %u %g %s' "$canary")
+	for args in "chmod 666" "chown nobody" "truncate -s 0" "truncate -f -s 1M"; do
+		run --separate-stderr shmtool $args /link /fifo
+		assert_failure 1
+		assert_output ''
+		[[ $stderr == *"/link: not a shared memory object"* ]]
+		[[ $stderr == *"/fifo: not a shared memory object"* ]]
+	done
+	[ "$(stat -c '%a %u %g %s' "$canary")" = "$before" ]
+	[ "$(cat "$canary")" = 'root only' ]
 }
