@@ -3,8 +3,10 @@
  * shmtool chmod MODE SEGMENT...: the nine permission bits, by IPC_SET for a
  * System V segment (its dest and locked bits stay) and by fchmod for a file.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "admin.h"
 
@@ -54,26 +56,58 @@ static int check_mode(const char *text)
 	return r < 0 ? EXIT_USAGE : EXIT_OK;
 }
 
+/*
+ * "chmod -w 3", as chmod(1) takes it: a word that is a MODE starting with '-'
+ * (no option of ours is a mode letter) ends the options, as if "--" stood
+ * before it. @args has room for argc + 2 pointers.
+ */
+static void mode_ends_options(int argc, const char **argv, const char **args)
+{
+	int i = 1, n = 0;
+	uint32_t mode;
+	args[n++] = argv[0];
+	for (; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--"); i++) {
+		if (argv[i][1] != '-' && shm_mode_apply(argv[i], 0, &mode) == 0) {
+			args[n++] = "--";
+			break;
+		}
+		args[n++] = argv[i];
+	}
+	for (; i < argc; i++)
+		args[n++] = argv[i];
+	args[n] = NULL;
+}
+
 static int chmod_run(struct shm_ctx *ctx, int argc, const char **argv)
 {
 	struct chmod_job j = { 0 };
 	int val;
-	poptContext pc = cmd_popt("chmod", argc, argv, chmod_options, "MODE SEGMENT...");
+	const char **args = calloc((size_t)argc + 2, sizeof(*args));
+	if (!args) {
+		cmd_error_sys("chmod", NULL, -ENOMEM);
+		return EXIT_FAIL;
+	}
+	mode_ends_options(argc, argv, args);
+	argc = 0;
+	while (args[argc])
+		argc++;
+	poptContext pc = cmd_popt("chmod", argc, args, chmod_options, "MODE SEGMENT...");
 	while ((val = cmd_next_opt(pc, "chmod")) > 0)
 		if (val == OPT_DRY_RUN)
 			j.dry_run = true;
 	int status = cmd_opts_end(val);
 	if (status != CMD_CONTINUE)
 		goto done;
-	const char **args = admin_args(pc, "chmod", 2, "MODE and at least one SEGMENT");
-	status = args ? check_mode(args[0]) : EXIT_USAGE;
+	const char **rest = admin_args(pc, "chmod", 2, "MODE and at least one SEGMENT");
+	status = rest ? check_mode(rest[0]) : EXIT_USAGE;
 	if (status == EXIT_OK) {
-		j.mode = args[0];
+		j.mode = rest[0];
 		struct admin_op op = { "chmod", chmod_one, &j };
-		status = admin_each(ctx, &op, args + 1);
+		status = admin_each(ctx, &op, rest + 1);
 	}
 done:
 	poptFreeContext(pc);
+	free(args);
 	return status;
 }
 

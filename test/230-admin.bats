@@ -369,3 +369,20 @@ help_columns() {
 	[ "$(stat -c '%a %u %g %s' "$canary")" = "$before" ]
 	[ "$(cat "$canary")" = 'root only' ]
 }
+
+@test "chmod: a MODE starting with - is a MODE, as chmod(1) takes it" {
+	local id
+	id=$(shmtool create -s 4K -m 666)
+	run shmtool chmod -w "$id"
+	assert_success
+	assert_output "sysv $id: mode 0666 -> 0444"
+	run shmtool chmod -n -x,o-r "$id"
+	assert_success
+	assert_output "would change sysv $id: mode 0444 -> 0440"
+	run shmtool chmod -- -r "$id"
+	assert_success
+	assert_output "sysv $id: mode 0444 -> 0000"
+	run --separate-stderr shmtool chmod -Z "$id"
+	assert_failure 2
+	[[ $stderr == *"-Z: unknown option"* ]]
+}
