@@ -18,7 +18,8 @@ struct shm_cmd {
 
 extern const struct shm_cmd shm_cmd_create, shm_cmd_ls, shm_cmd_stat, shm_cmd_cat,
 	shm_cmd_write, shm_cmd_rm, shm_cmd_ftok, shm_cmd_usage, shm_cmd_limits,
-	shm_cmd_pages, shm_cmd_attach, shm_cmd_metrics;
+	shm_cmd_pages, shm_cmd_attach, shm_cmd_metrics, shm_cmd_chmod, shm_cmd_chown,
+	shm_cmd_lock, shm_cmd_unlock, shm_cmd_truncate;
 
 /* The one place library errors become words. */
 const char *cmd_strerror(int err);

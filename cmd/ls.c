@@ -11,6 +11,7 @@
 
 enum {
 	OPT_OUTPUT = 1,
+	OPT_OUTPUT_ALL,
 	OPT_JSON,
 	OPT_RAW,
 	OPT_EXPORT,
@@ -25,7 +26,7 @@ struct ls_opts {
 	char *sort;
 	enum out_mode mode;
 	int modes; /* how many of --json/--raw/--export were given */
-	bool noheadings, bytes, reverse;
+	bool noheadings, bytes, reverse, output_all;
 	struct selection sel;
 };
 
@@ -77,10 +78,23 @@ static int parse_columns(const char *spec, const struct column ***cols, size_t *
 	return 0;
 }
 
+/* -O: every column of the table, so a column added there is in it at once. */
+static char *all_columns(void)
+{
+	size_t len = 1;
+	for (const struct column *col = shm_columns; col->name; col++)
+		len += strlen(col->name) + 1;
+	char *spec = malloc(len), *p = spec;
+	for (const struct column *col = shm_columns; spec && col->name; col++)
+		p += sprintf(p, "%s%s", p == spec ? "" : ",", col->name);
+	return spec;
+}
+
 static int ls_option(poptContext pc, struct shm_ctx *ctx, int val, struct ls_opts *o)
 {
 	switch (val) {
 	case OPT_OUTPUT: cmd_take_arg(pc, &o->output); return 0;
+	case OPT_OUTPUT_ALL: o->output_all = true; return 0;
 	case OPT_SORT: cmd_take_arg(pc, &o->sort); return 0;
 	case OPT_JSON: o->mode = OUT_JSON; o->modes++; return 0;
 	case OPT_RAW: o->mode = OUT_RAW; o->modes++; return 0;
@@ -99,6 +113,8 @@ static struct poptOption ls_options[] = {
 	  "also list memfd objects that processes hold", NULL },
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "columns to show, comma-separated; +COL,... adds to the default", "COLS" },
+	{ "output-all", 'O', POPT_ARG_NONE, NULL, OPT_OUTPUT_ALL, "every column, in table order",
+	  NULL },
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
 	{ "raw", 'r', POPT_ARG_NONE, NULL, OPT_RAW, "raw output: no padding, one space", NULL },
 	{ "export", 'P', POPT_ARG_NONE, NULL, OPT_EXPORT, "NAME=\"value\" pairs, safe to eval",
@@ -195,6 +211,16 @@ static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 	if (o.modes > 1) {
 		cmd_errorf("ls", NULL, "--json, --raw and --export exclude each other");
 		status = EXIT_USAGE;
+		goto done;
+	}
+	if (o.output_all && o.output) {
+		cmd_errorf("ls", NULL, "--output and --output-all exclude each other");
+		status = EXIT_USAGE;
+		goto done;
+	}
+	if (o.output_all && !(o.output = all_columns())) {
+		cmd_error_sys("ls", NULL, -ENOMEM);
+		status = EXIT_FAIL;
 		goto done;
 	}
 	status = parse_columns(o.output ? o.output : LS_DEFAULT_COLUMNS, &cols, &ncols);

@@ -15,7 +15,7 @@
 # OPERANDS is what each operand is, comma-separated and in order: segment
 # (a live System V segment or POSIX object), segment+memfd (those, or a
 # memfd a process holds open, memfd:PID:FD), file, command (a shmtool
-# command) or - (nothing to offer); a trailing ... repeats the last one. A
+# command), mode (a chmod MODE), owner (USER[:GROUP]) or - (nothing to offer); a trailing ... repeats the last one. A
 # lone - means nothing to offer for any operand (no operands, or only ones
 # to type, as create's).
 # An OPTION that takes a value is written OPTION=KIND, KIND being what to
@@ -23,7 +23,8 @@
 # a +), col (one column name), user, file, or nothing (a value to type).
 _shmtool_table='
 create  -                   -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
-ls      -                   --sysv --posix --sem --memfd -o=cols --output=cols -s=col --sort=col --reverse
+ls      -                   --sysv --posix --sem --memfd -o=cols --output=cols -O --output-all
+ls      -                   -s=col --sort=col --reverse
 ls      -                   -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
 ls      -                   --user=user --dest --orphaned --min-size= --unused-for=
 stat    segment+memfd...    -J --json --explain -h --help
@@ -32,6 +33,11 @@ write   segment,file        -o= --offset= -h --help
 attach  segment+memfd       -r --read-only -h --help
 rm      segment...          -n --dry-run -q --quiet --all --sysv --posix -h --help
 rm      segment...          --user=user --dest --orphaned --min-size= --unused-for=
+chmod   mode,segment+memfd...  -n --dry-run -h --help
+chown   owner,segment+memfd... -n --dry-run -h --help
+lock    segment...          -h --help
+unlock  segment...          -h --help
+truncate segment+memfd...   -s= --size= -n --dry-run -f --force -h --help
 ftok    file,-              --explain -h --help
 usage   -                   -J --json -b --bytes -h --help
 limits  -                   -J --json -b --bytes --explain -h --help
@@ -119,6 +125,17 @@ _shmtool_values()
         ;;
     command)
         COMPREPLY+=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
+        ;;
+    mode)
+        COMPREPLY+=($(compgen -W '600 640 644 660 664 666 u+rw g+r g+rw g-w o+r o-rwx a+r' -- "$cur"))
+        ;;
+    owner)
+        # USER, then GROUP after the colon
+        if [[ $cur == *:* ]]; then
+            COMPREPLY+=($(compgen -P "${cur%%:*}:" -g -- "${cur#*:}"))
+        else
+            COMPREPLY+=($(compgen -u -- "$cur"))
+        fi
         ;;
     segment | segment+memfd)
         # "ID KEY" per System V segment, "/NAME -" per POSIX object and

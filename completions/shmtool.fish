@@ -127,6 +127,7 @@ complete -c shmtool -n $c -l posix -d 'POSIX objects only'
 complete -c shmtool -n $c -l sem -d 'also list POSIX semaphores (sem.NAME)'
 complete -c shmtool -n $c -l memfd -d 'also list memfd objects that processes hold'
 complete -c shmtool -n $c -s o -l output -x -a '(__fish_shmtool_columns list)' -d 'columns to show, comma-separated; +COL,... adds to the default'
+complete -c shmtool -n $c -s O -l output-all -d 'every column, in table order'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s r -l raw -d 'raw output: no padding, one space'
 complete -c shmtool -n $c -s P -l export -d 'NAME="value" pairs, safe to eval'
@@ -179,6 +180,51 @@ complete -c shmtool -n $c -l all -d 'every segment and object (semaphores except
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
 __fish_shmtool_filters $c
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# chmod MODE SEGMENT...
+complete -c shmtool -n __fish_use_subcommand -a chmod -d 'change the permission bits (IPC_SET, fchmod)'
+set c '__fish_shmtool_using chmod'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '600 640 644 660 664 666 u+rw g+r g+rw g-w o+r o-rwx a+r' -d 'mode'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -ge 1" -a '(__fish_shmtool_segments memfd)'
+complete -c shmtool -n $c -s n -l dry-run -d 'say what would change; change nothing'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# USER, or USER:GROUP once a colon is typed.
+function __fish_shmtool_owner
+    set -l tok (commandline -ct)
+    if string match -q -- '*:*' $tok
+        set -l user (string split -m 1 : -- $tok)[1]
+        __fish_complete_groups | string replace -r -- '^' "$user:"
+    else
+        __fish_complete_users
+    end
+end
+
+# chown USER[:GROUP] SEGMENT...
+complete -c shmtool -n __fish_use_subcommand -a chown -d 'change the owner and group (IPC_SET, fchown)'
+set c '__fish_shmtool_using chown'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '(__fish_shmtool_owner)'
+complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -ge 1" -a '(__fish_shmtool_segments memfd)'
+complete -c shmtool -n $c -s n -l dry-run -d 'say what would change; change nothing'
+complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+
+# lock, unlock SEGMENT...
+complete -c shmtool -n __fish_use_subcommand -a lock -d "keep System V segments' pages in RAM (SHM_LOCK)"
+complete -c shmtool -n __fish_use_subcommand -a unlock -d "let System V segments' pages be swapped again (SHM_UNLOCK)"
+for cmd in lock unlock
+    set c "__fish_shmtool_using $cmd"
+    complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
+    complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
+end
+
+# truncate -s SIZE SEGMENT...
+complete -c shmtool -n __fish_use_subcommand -a truncate -d 'resize POSIX objects and memfds (ftruncate)'
+set c '__fish_shmtool_using truncate'
+complete -c shmtool -n $c -a '(__fish_shmtool_segments memfd)'
+complete -c shmtool -n $c -s s -l size -x -d 'the new size (required), e.g. 4096, 64K'
+complete -c shmtool -n $c -s n -l dry-run -d 'say what would change; change nothing'
+complete -c shmtool -n $c -s f -l force -d 'shrink even what processes map (they get SIGBUS past the new end)'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # ftok PATH PROJ

@@ -246,6 +246,26 @@ struct shm_page_run {
 int shm_map_residency(struct shm_map *map, size_t *page_size,
 		      int (*fn)(const struct shm_page_run *run, void *arg), void *arg);
 
+/*
+ * Administration. MODE as chmod(1) takes it (octal 640, or symbolic g+r,o-rwx,
+ * g=u) applied to @old: the nine permission bits, or -SHM_E_BAD_NUMBER, or
+ * -SHM_E_RANGE for more than 0777 or the setuid, setgid and sticky bits.
+ */
+int shm_mode_apply(const char *mode, uint32_t old, uint32_t *out);
+int shm_group_id(const char *name_or_id, gid_t *out);
+/* System V by IPC_SET (only uid, gid and the nine mode bits); files by fchmod/fchown. */
+int shm_seg_set_mode(struct shm_ctx *ctx, const struct shm_seg *seg, uint32_t mode);
+/* (uid_t)-1 / (gid_t)-1: unchanged. */
+int shm_seg_set_owner(struct shm_ctx *ctx, const struct shm_seg *seg, uid_t uid, gid_t gid);
+/* SHM_LOCK / SHM_UNLOCK; -EOPNOTSUPP for every kind but System V. */
+int shm_seg_lock(const struct shm_seg *seg, bool lock);
+/*
+ * ftruncate of a POSIX object or memfd; -EOPNOTSUPP for System V and
+ * semaphores. On -EPERM, @seals holds the file's F_SEAL_* bits (0: none).
+ */
+int shm_seg_truncate(struct shm_ctx *ctx, const struct shm_seg *seg, uint64_t size,
+		     unsigned *seals);
+
 /* Holders: who maps or holds open which object, from ONE pass over /proc/PID. */
 enum shm_hold_kind {
 	SHM_HOLD_SYSV, /* a System V attachment (maps line /SYSV…, inode = shmid) */

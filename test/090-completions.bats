@@ -441,3 +441,46 @@ check_args() {
 @test "fish: memfd ids for stat and cat, not rm" {
 	check_memfd fish
 }
+
+# chmod, chown, lock, unlock, truncate: modes, users and groups, then segments.
+check_admin() {
+	local sh=$1 id
+	id=$(mkseg 4096 0x1234)
+	ns touch /dev/shm/obj
+	run comp "$sh" 'shmtool chmod 64'
+	assert_success
+	diff <(printf '%s\n' 640 644) <(sort <<<"$output")
+	run comp "$sh" 'shmtool chmod o-'
+	assert_output 'o-rwx'
+	run comp "$sh" 'shmtool chmod -n o-rwx /o'
+	assert_output '/obj'
+	run comp "$sh" 'shmtool chown roo'
+	assert_line 'root'
+	refute_line --partial '/obj'
+	# bash replaces only what follows the colon (a word break there)
+	run comp "$sh" 'shmtool chown root:roo'
+	assert_line --regexp '^(root:)?root$'
+	refute_line --partial 'nobody'
+	run comp "$sh" "shmtool chown root $id /o"
+	assert_output '/obj'
+	run comp "$sh" "shmtool lock $id /o"
+	assert_output '/obj'
+	run comp "$sh" 'shmtool unlock 0x'
+	assert_output '0x00001234'
+	run comp "$sh" 'shmtool truncate -f -s 4K /o'
+	assert_output '/obj'
+	run comp "$sh" 'shmtool truncate -s '
+	assert_output ''
+}
+
+@test "bash: chmod modes, chown users and groups, segments for lock and truncate" {
+	check_admin bash
+}
+
+@test "zsh: chmod modes, chown users and groups, segments for lock and truncate" {
+	check_admin zsh
+}
+
+@test "fish: chmod modes, chown users and groups, segments for lock and truncate" {
+	check_admin fish
+}
