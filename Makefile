@@ -74,7 +74,7 @@ helpers: $(HELPERS)
 
 # Tests run against $(BIN), so SANITIZE=1 check tests the sanitized build.
 check: $(BIN) helpers man
-	SHMTOOL_BIN=$(abspath $(BIN)) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
+	SHMTOOL_BIN="$(abspath $(BIN))" SHMTOOL_HELPERS="$(abspath $(BUILD)/helpers)" \
 		BATS=$(BATS) test/run $(TESTS)
 
 # The README's main job: a tour in a private IPC namespace and /dev/shm.
@@ -175,7 +175,7 @@ check-valgrind: $(BIN) $(VG_SHIM) helpers
 		'	"$(abspath $(VG_DIR))/shmtool.bin" "$$@"' >$(VG_DIR)/shmtool
 	@chmod +x $(VG_DIR)/shmtool
 	@start=$$(date +%s); \
-	SHMTOOL_BIN=$(abspath $(VG_DIR)/shmtool) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
+	SHMTOOL_BIN="$(abspath $(VG_DIR)/shmtool)" SHMTOOL_HELPERS="$(abspath $(BUILD)/helpers)" \
 		BATS=$(BATS) test/run $(VALGRIND_TESTS); status=$$?; \
 	test/fuzz/valgrind-logs $(VG_DIR)/logs || status=1; \
 	echo "check-valgrind: $$(( $$(date +%s) - start )) s"; \
