@@ -55,7 +55,7 @@ $(BIN): $(OBJ)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/helpers/%: test/helpers/%.c
 	@mkdir -p $(dir $@)
@@ -105,9 +105,17 @@ uninstall:
 clean:
 	rm -rf build shmtool $(MAN)
 
+# The Debian package (debian/), built as dpkg-buildpackage always does: into
+# the parent directory. debian/changelog must carry this VERSION.
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "deb: debian/changelog says $$v, the Makefile $(VERSION)" >&2; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@echo "deb: built $$(cd .. && pwd)/shmtool_$(VERSION)_$$(dpkg --print-architecture).deb"
+
 FORCE:
 
-.PHONY: all man helpers check demo deps install uninstall clean FORCE
+.PHONY: all man helpers check demo deps install uninstall clean deb FORCE
 
 # Fuzzing: one libFuzzer target per test/fuzz/fuzz-*.c, built by clang with
 # ASan + UBSan in a tree of its own, each run for FUZZ_SECONDS on a copy of its
