@@ -85,22 +85,23 @@ demo: shmtool
 deps:
 	./.ci/deps
 
+# Quoted: DESTDIR may hold spaces (a package built in such a checkout).
 install: shmtool man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 shmtool $(DESTDIR)$(BINDIR)/shmtool
-	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
-	$(if $(filter %.7,$(MAN)),install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/)
-	install -m 0644 completions/shmtool.bash $(DESTDIR)$(BASHCOMPDIR)/shmtool
-	install -m 0644 completions/_shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool
-	install -m 0644 completions/shmtool.fish $(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7" \
+		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
+	install -m 0755 shmtool "$(DESTDIR)$(BINDIR)/shmtool"
+	install -m 0644 $(filter %.1,$(MAN)) "$(DESTDIR)$(MANDIR)/man1/"
+	$(if $(filter %.7,$(MAN)),install -m 0644 $(filter %.7,$(MAN)) "$(DESTDIR)$(MANDIR)/man7/")
+	install -m 0644 completions/shmtool.bash "$(DESTDIR)$(BASHCOMPDIR)/shmtool"
+	install -m 0644 completions/_shmtool "$(DESTDIR)$(ZSHCOMPDIR)/_shmtool"
+	install -m 0644 completions/shmtool.fish "$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish"
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/shmtool
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN))))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN))))
-	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool \
-		$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
+	rm -f "$(DESTDIR)$(BINDIR)/shmtool"
+	for p in $(notdir $(filter %.1,$(MAN))); do rm -f "$(DESTDIR)$(MANDIR)/man1/$$p"; done
+	for p in $(notdir $(filter %.7,$(MAN))); do rm -f "$(DESTDIR)$(MANDIR)/man7/$$p"; done
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/shmtool" "$(DESTDIR)$(ZSHCOMPDIR)/_shmtool" \
+		"$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish"
 
 clean:
 	rm -rf build shmtool $(MAN)
