@@ -56,7 +56,7 @@ $(BIN): $(OBJ)
 
 $(BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
 	@mkdir -p $(dir $@)
-	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c -o $@ $<
+	$(QUIET_CC)$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(SAN_FLAGS) -c -o $@ $<
 
 $(BUILD)/helpers/%: test/helpers/%.c
 	@mkdir -p $(dir $@)
@@ -83,8 +83,8 @@ examples: $(EXAMPLES)
 
 # Tests run against $(BIN), so SANITIZE=1 check tests the sanitized build.
 check: $(BIN) helpers examples man
-	SHMTOOL_BIN=$(abspath $(BIN)) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
-		SHMTOOL_EXAMPLES=$(abspath $(BUILD)/examples) BATS=$(BATS) test/run $(TESTS)
+	SHMTOOL_BIN="$(abspath $(BIN))" SHMTOOL_HELPERS="$(abspath $(BUILD)/helpers)" \
+		SHMTOOL_EXAMPLES="$(abspath $(BUILD)/examples)" BATS=$(BATS) test/run $(TESTS)
 
 # The README's main job: a tour in a private IPC namespace and /dev/shm.
 demo: shmtool
@@ -94,29 +94,38 @@ demo: shmtool
 deps:
 	./.ci/deps
 
+# Quoted: DESTDIR may hold spaces (a package built in such a checkout).
 install: shmtool man
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
-	install -m 0755 shmtool $(DESTDIR)$(BINDIR)/shmtool
-	install -m 0644 $(filter %.1,$(MAN)) $(DESTDIR)$(MANDIR)/man1/
-	$(if $(filter %.7,$(MAN)),install -m 0644 $(filter %.7,$(MAN)) $(DESTDIR)$(MANDIR)/man7/)
-	install -m 0644 completions/shmtool.bash $(DESTDIR)$(BASHCOMPDIR)/shmtool
-	install -m 0644 completions/_shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool
-	install -m 0644 completions/shmtool.fish $(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(MANDIR)/man1" "$(DESTDIR)$(MANDIR)/man7" \
+		"$(DESTDIR)$(BASHCOMPDIR)" "$(DESTDIR)$(ZSHCOMPDIR)" "$(DESTDIR)$(FISHCOMPDIR)"
+	install -m 0755 shmtool "$(DESTDIR)$(BINDIR)/shmtool"
+	install -m 0644 $(filter %.1,$(MAN)) "$(DESTDIR)$(MANDIR)/man1/"
+	$(if $(filter %.7,$(MAN)),install -m 0644 $(filter %.7,$(MAN)) "$(DESTDIR)$(MANDIR)/man7/")
+	install -m 0644 completions/shmtool.bash "$(DESTDIR)$(BASHCOMPDIR)/shmtool"
+	install -m 0644 completions/_shmtool "$(DESTDIR)$(ZSHCOMPDIR)/_shmtool"
+	install -m 0644 completions/shmtool.fish "$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish"
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/shmtool
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(filter %.1,$(MAN))))
-	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man7/,$(notdir $(filter %.7,$(MAN))))
-	rm -f $(DESTDIR)$(BASHCOMPDIR)/shmtool $(DESTDIR)$(ZSHCOMPDIR)/_shmtool \
-		$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish
+	rm -f "$(DESTDIR)$(BINDIR)/shmtool"
+	for p in $(notdir $(filter %.1,$(MAN))); do rm -f "$(DESTDIR)$(MANDIR)/man1/$$p"; done
+	for p in $(notdir $(filter %.7,$(MAN))); do rm -f "$(DESTDIR)$(MANDIR)/man7/$$p"; done
+	rm -f "$(DESTDIR)$(BASHCOMPDIR)/shmtool" "$(DESTDIR)$(ZSHCOMPDIR)/_shmtool" \
+		"$(DESTDIR)$(FISHCOMPDIR)/shmtool.fish"
 
 clean:
 	rm -rf build shmtool $(MAN)
 
+# The Debian package (debian/), built as dpkg-buildpackage always does: into
+# the parent directory. debian/changelog must carry this VERSION.
+deb:
+	@v=$$(dpkg-parsechangelog -S Version) && [ "$$v" = "$(VERSION)" ] || \
+		{ echo "deb: debian/changelog says $$v, the Makefile $(VERSION)" >&2; exit 1; }
+	dpkg-buildpackage -us -uc -b
+	@echo "deb: built $$(cd .. && pwd)/shmtool_$(VERSION)_$$(dpkg --print-architecture).deb"
+
 FORCE:
 
-.PHONY: all man helpers examples check demo deps install uninstall clean FORCE
+.PHONY: all man helpers examples check demo deps install uninstall clean deb FORCE
 
 # Fuzzing: one libFuzzer target per test/fuzz/fuzz-*.c, built by clang with
 # ASan + UBSan in a tree of its own, each run for FUZZ_SECONDS on a copy of its
@@ -184,7 +193,7 @@ check-valgrind: $(BIN) $(VG_SHIM) helpers
 		'	"$(abspath $(VG_DIR))/shmtool.bin" "$$@"' >$(VG_DIR)/shmtool
 	@chmod +x $(VG_DIR)/shmtool
 	@start=$$(date +%s); \
-	SHMTOOL_BIN=$(abspath $(VG_DIR)/shmtool) SHMTOOL_HELPERS=$(abspath $(BUILD)/helpers) \
+	SHMTOOL_BIN="$(abspath $(VG_DIR)/shmtool)" SHMTOOL_HELPERS="$(abspath $(BUILD)/helpers)" \
 		BATS=$(BATS) test/run $(VALGRIND_TESTS); status=$$?; \
 	test/fuzz/valgrind-logs $(VG_DIR)/logs || status=1; \
 	echo "check-valgrind: $$(( $$(date +%s) - start )) s"; \

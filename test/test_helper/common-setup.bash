@@ -11,7 +11,29 @@ _common_setup() {
 	SHMTOOL_BIN="${SHMTOOL_BIN:-$ROOT/shmtool}"
 	HELPERS="${SHMTOOL_HELPERS:-$ROOT/build/cc/helpers}"
 	BG_PIDS=()
+	copy_for_others
 	ns_start
+}
+
+# Tests run the tool and the helpers as nobody too, who may not enter the
+# checkout (a clone under a 0700 home or mktemp -d, or another user's). Every
+# test runs copies in a 0755 directory of its own outside the tree instead;
+# bats' own run directory is 0700, so not there either.
+copy_for_others() {
+	OTHERS_DIR=$(mktemp -d "${BATS_TMPDIR:-/tmp}/shmtool-test.XXXXXX") || return 1
+	mkdir "$OTHERS_DIR/helpers"
+	cp -- "$SHMTOOL_BIN" "$OTHERS_DIR/" || return 1
+	SHMTOOL_BIN="$OTHERS_DIR/${SHMTOOL_BIN##*/}"
+	if [ -d "$HELPERS" ]; then
+		cp -- "$HELPERS"/* "$OTHERS_DIR/helpers/" || return 1
+	fi
+	HELPERS="$OTHERS_DIR/helpers"
+	chmod -R a+rX "$OTHERS_DIR" # whatever the umask
+	if [ "$(id -u)" = 0 ] &&
+		! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$SHMTOOL_BIN"; then
+		echo "nobody cannot run $SHMTOOL_BIN: give TMPDIR a directory others may enter" >&2
+		return 1
+	fi
 }
 
 _common_teardown() {
@@ -22,6 +44,7 @@ _common_teardown() {
 	# The namespace's init going takes every process in it along.
 	[ -n "${NS_PID:-}" ] && kill -KILL "$NS_PID" 2>/dev/null
 	wait 2>/dev/null || true
+	[ -z "${OTHERS_DIR:-}" ] || rm -rf -- "$OTHERS_DIR"
 }
 
 ns_start() {
