@@ -36,6 +36,9 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 	case OPT_POSIX: sel->posix = true; return 0;
 	case OPT_SEM: sel->sem = true; return 0;
 	case OPT_MEMFD: sel->memfd = true; return 0;
+	case OPT_ANON: sel->anon = true; return 0;
+	case OPT_FILES: sel->files = true; return 0;
+	case OPT_EVERY: sel->sem = sel->memfd = sel->anon = sel->files = true; return 0;
 	case OPT_DEST: sel->filter.dest = true; break;
 	case OPT_ORPHANED: sel->filter.orphaned = true; break;
 	case OPT_USER:
@@ -108,6 +111,15 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 		int r = shm_memfd_list(ctx, out);
 		if (r < 0) {
 			cmd_error_sys(cmd, "memfd", r);
+			status = EXIT_FAIL;
+		}
+	}
+	if (sel->anon || sel->files) {
+		int r = sel->anon ? shm_anon_list(ctx, sel->need_usage, out) : 0;
+		if (r == 0 && sel->files)
+			r = shm_file_list(ctx, sel->need_usage, out);
+		if (r < 0) {
+			cmd_error_sys(cmd, sel->anon ? "anon" : "file", r);
 			status = EXIT_FAIL;
 		}
 	}

@@ -15,10 +15,14 @@ enum {
 	OPT_ORPHANED,
 	OPT_MIN_SIZE,
 	OPT_UNUSED_FOR,
+	OPT_ANON,
+	OPT_FILES,
+	OPT_EVERY,
 };
 
 struct selection {
 	bool sysv, posix, sem, memfd;
+	bool anon, files; /* shared anonymous mappings, MAP_SHARED files */
 	bool filtered; /* any FILTER given */
 	bool need_usage; /* rss and swap of System V segments are wanted */
 	struct shm_filter filter;

@@ -37,11 +37,12 @@ struct shm_ctx {
 	int shmem_state;       /* 0 unknown, 1 known */
 	uint64_t shmem_dev, shmem_mnt_id;
 	/*
-	 * Two scans at most: mappings only, and mappings with fds. Neither is
-	 * freed before the context, since cells still point into the first.
+	 * A scan per set of enum shm_scan bits, each one what was asked plus
+	 * what was scanned before. None is freed before the context, since
+	 * cells still point into the earlier ones.
 	 */
-	struct shm_holders holders[2];
-	int holders_state[2]; /* 0 not scanned, 1 scanned, <0 the scan's error */
+	struct shm_holders holders[SHM_SCAN_ALL + 1];
+	int holders_state[SHM_SCAN_ALL + 1]; /* 0 not scanned, 1 scanned, <0 the scan's error */
 };
 
 static void cache_free(struct cache *c)
@@ -101,8 +102,8 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	cache_free(&ctx->users);
 	cache_free(&ctx->groups);
 	cache_free(&ctx->procs);
-	shm_holders_free(&ctx->holders[0]);
-	shm_holders_free(&ctx->holders[1]);
+	for (size_t i = 0; i <= SHM_SCAN_ALL; i++)
+		shm_holders_free(&ctx->holders[i]);
 	free(ctx->proc_root);
 	free(ctx->shm_dir);
 	free(ctx);
@@ -358,16 +359,31 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 		 e->start >= (since + 1) * 1000);
 }
 
-int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
+int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_holders **out)
 {
-	/* The full scan answers a maps-only question as well. */
-	int i = with_fds || ctx->holders_state[1] == 1 ? 1 : 0;
+	what &= SHM_SCAN_ALL;
+	/* A scan that collected more answers a narrower question as well. */
+	unsigned done = 0;
+	for (unsigned i = 0; i <= SHM_SCAN_ALL; i++) {
+		if (ctx->holders_state[i] == 1 && (i & what) == what) {
+			*out = &ctx->holders[i];
+			return 0;
+		}
+		if (ctx->holders_state[i] == 1)
+			done |= i;
+	}
+	unsigned i = what | done;
 	if (ctx->holders_state[i] == 0) {
-		int r = shm_holders_scan(ctx, i == 1, &ctx->holders[i]);
+		int r = shm_holders_scan(ctx, i, &ctx->holders[i]);
 		ctx->holders_state[i] = r < 0 ? r : 1;
 	}
 	if (ctx->holders_state[i] < 0)
 		return ctx->holders_state[i];
 	*out = &ctx->holders[i];
 	return 0;
+}
+
+int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
+{
+	return shm_ctx_holders_for(ctx, with_fds ? SHM_SCAN_FDS : 0, out);
 }
