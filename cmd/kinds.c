@@ -122,7 +122,7 @@ int totals_gather(const char *cmd, struct shm_ctx *ctx, struct shm_list *list, s
 	memset(t, 0, sizeof(*t));
 	init_kinds(t);
 	struct selection sel = { .sem = true, .memfd = true, .anon = true, .files = true,
-				  .need_usage = true };
+				  .gpu = true, .need_usage = true };
 	int status = select_list(cmd, ctx, &sel, list);
 	sum_list(ctx, list, t);
 	const struct shm_holders *h;

@@ -113,8 +113,7 @@ static void per_segment(struct shm_ctx *ctx, FILE *f, const struct shm_list *lis
 					     "shmtool_segment_attached" };
 	static const char *const helps[] = {
 		"Size of each object of at least --min-size bytes.",
-		"Resident bytes of each such object (System V, anon rss; POSIX and memfd "
-		"allocated).",
+		"Resident bytes of each such object (System V, anon rss; POSIX, memfd allocated).",
 		"Attaches (System V), or processes mapping (POSIX, anon) or holding (memfd) it.",
 	};
 	for (int m = 0; m < 3; m++) {

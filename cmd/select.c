@@ -85,6 +85,13 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 	bool all = !sel->sysv && !sel->posix;
 	int status = EXIT_OK;
 	shm_list_init(out);
+	/* One pass over /proc collecting all that the kinds asked need, not one per kind. */
+	unsigned what = (sel->memfd || sel->filter.orphaned ? SHM_SCAN_FDS : 0) |
+			(sel->anon ? SHM_SCAN_ANON : 0) | (sel->files ? SHM_SCAN_FILES : 0) |
+			(sel->gpu ? SHM_SCAN_GPU : 0);
+	const struct shm_holders *pre;
+	if (what)
+		(void)shm_ctx_holders_for(ctx, what, &pre); /* failures are each kind's to report */
 	if (all || sel->sysv) {
 		char path[PATH_MAX];
 		snprintf(path, sizeof(path), "%s/sysvipc/shm", shm_ctx_proc_root(ctx));

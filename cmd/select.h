@@ -23,6 +23,7 @@ enum {
 struct selection {
 	bool sysv, posix, sem, memfd;
 	bool anon, files; /* shared anonymous mappings, MAP_SHARED files */
+	bool gpu;         /* GPU buffers: not listed, but summed by usage from the same pass */
 	bool filtered; /* any FILTER given */
 	bool need_usage; /* rss and swap of System V segments are wanted */
 	struct shm_filter filter;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -22,11 +23,18 @@ static void map_files_path(struct shm_ctx *ctx, const struct shm_hold *h, char *
 		 (unsigned long long)h->start, (unsigned long long)h->end);
 }
 
+/* "start-end perms ...": a mapping's first line in smaps, not one of its fields. */
+static bool heading(const char *line)
+{
+	const char *dash = strchr(line, '-'), *space = strchr(line, ' ');
+	return dash && space && dash < space && strspn(line, "0123456789abcdef") == (size_t)(dash - line);
+}
+
 /*
- * Swapped-out bytes of the mapping, from the holder's smaps: the kernel counts
- * a shared shmem mapping's swap for the whole object range it maps.
+ * A field of the mapping's block in the holder's smaps, in bytes: "Swap:" of
+ * a shared shmem mapping is the object's swap over the range it maps.
  */
-static uint64_t smaps_swap(struct shm_ctx *ctx, const struct shm_hold *h)
+static uint64_t smaps_field(struct shm_ctx *ctx, const struct shm_hold *h, const char *field)
 {
 	char path[PATH_MAX], head[64];
 	snprintf(path, sizeof(path), "%s/%d/smaps", shm_ctx_proc_root(ctx), (int)h->pid);
@@ -42,9 +50,11 @@ static uint64_t smaps_swap(struct shm_ctx *ctx, const struct shm_hold *h)
 	while (getline(&line, &cap, f) > 0) {
 		if (!in) {
 			in = !strncmp(line, head, strlen(head));
-		} else if (!strncmp(line, "Swap:", 5)) {
-			swap = strtoull(line + 5, NULL, 10) * 1024;
+		} else if (!strncmp(line, field, strlen(field))) {
+			swap = strtoull(line + strlen(field), NULL, 10) * 1024;
 			break;
+		} else if (heading(line)) {
+			break; /* the next mapping's: this one has no such field */
 		}
 	}
 	free(line);
@@ -52,9 +62,15 @@ static uint64_t smaps_swap(struct shm_ctx *ctx, const struct shm_hold *h)
 	return swap;
 }
 
-/* Page cache pages of the file, by mincore(2) on a read-only map of it. */
+/*
+ * Page cache pages of the file, by mincore(2) on a read-only map of it. Only
+ * on a block device: opening a file of FUSE, NFS and the like asks a server
+ * that may never answer, so there the holder's smaps Rss says what it maps.
+ */
 static uint64_t file_resident(struct shm_ctx *ctx, const struct shm_hold *h, uint64_t size)
 {
+	if (major(h->dev) == 0)
+		return smaps_field(ctx, h, "Rss:");
 	char path[PATH_MAX];
 	map_files_path(ctx, h, path, sizeof(path));
 	struct stat st;
@@ -115,7 +131,7 @@ static int add_object(struct shm_ctx *ctx, enum shm_kind kind, const struct shm_
 		return -ENOMEM;
 	if (r == 0 && kind == SHM_KIND_ANON) {
 		seg->fields |= SHM_F_RSS;
-		seg->swap = need_usage ? smaps_swap(ctx, &v[0]) : 0;
+		seg->swap = need_usage ? smaps_field(ctx, &v[0], "Swap:") : 0;
 		seg->rss = seg->alloc > seg->swap ? seg->alloc - seg->swap : 0;
 	} else if (r == 0 && need_usage) {
 		seg->fields |= SHM_F_RSS;
