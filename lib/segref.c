@@ -97,17 +97,15 @@ static int parse_mapping(const char *s, enum shm_ref_kind kind, struct shm_ref *
 	pid_text[len] = '\0';
 	uint64_t pid;
 	int r = shm_parse_u64(pid_text, &pid);
-	if (r == 0 && strlen(colon + 1) > 18)
-		r = -SHM_E_RANGE;
+	const char *hex = colon + 3;
+	size_t digits = strspn(hex, "0123456789abcdefABCDEF");
+	if (r == 0 && (digits == 0 || hex[digits]))
+		r = -SHM_E_SYNTAX;
 	if (r == 0) {
-		char *end;
 		errno = 0;
-		unsigned long long a = strtoull(colon + 3, &end, 16);
-		if (end == colon + 3 || *end || colon[3] == '-' || colon[3] == '+')
-			r = -SHM_E_SYNTAX;
-		else if (errno)
+		out->addr = strtoull(hex, NULL, 16);
+		if (errno)
 			r = -SHM_E_RANGE;
-		out->addr = a;
 	}
 	if (r == -SHM_E_BAD_NUMBER)
 		return -SHM_E_SYNTAX;
