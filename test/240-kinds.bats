@@ -39,6 +39,15 @@ anon_id() {
 	assert_output --partial "shared anonymous memory has no name to remove"
 	run shmtool --pidns-only ls --anon -n --raw -o NATTCH
 	assert_output 4
+	# its bytes are the processes': read, never written
+	run ns sh -c "printf x | '$SHMTOOL_BIN' write '$id' -"
+	assert_failure 1
+	assert_output --partial "shared anonymous memory is only read by shmtool"
+	run shmtool attach "$id"
+	assert_failure 1
+	assert_output --partial "attach it with -r"
+	run shmtool --pidns-only cat -l 16 "$id"
+	assert_output "anonzone says hi"
 }
 
 @test "kinds: anon:PID:0xADDR of any holder and any address inside names the same object" {
