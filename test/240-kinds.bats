@@ -172,3 +172,17 @@ usage_rss() {
 	assert_line --regexp '^shmtool_unexplained_bytes [0-9]+$'
 	assert_line --regexp '^shmtool_segment_size_bytes\{type="anon",id="anon:[0-9]+:0x[0-9a-f]+",'
 }
+
+@test "kinds: a System V segment on huge pages counts in HugePages, not in sysv" {
+	local free size
+	free=$(awk '/^HugePages_Free:/ { print $2 }' /proc/meminfo)
+	size=$(awk '/^Hugepagesize:/ { print $2 * 1024 }' /proc/meminfo)
+	[ "${free:-0}" -ge 1 ] || skip "no free huge page on this machine"
+	local id
+	id=$(shmtool create --hugetlb -s "$size") || skip "no huge page for System V here"
+	attach "$id"
+	run shmtool --pidns-only usage -b -J
+	assert_success
+	jq -e '.usage[] | select(.kind == "sysv") | .objects == 0' <<<"$output"
+	jq -e '.usage[] | select(.kind == "HugePages") | .objects >= 1' <<<"$output"
+}
