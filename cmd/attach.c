@@ -28,6 +28,12 @@ static int hold(struct shm_ctx *ctx, const char *arg, bool read_only)
 	int status = select_one("attach", ctx, arg, &seg);
 	if (status)
 		goto done;
+	if (!read_only && (seg.kind == SHM_KIND_ANON || seg.kind == SHM_KIND_FILE)) {
+		cmd_errorf("attach", arg, "%s is only read by shmtool: attach it with -r",
+			   seg.kind == SHM_KIND_ANON ? "shared anonymous memory" : "a mapped file");
+		status = EXIT_FAIL;
+		goto done;
+	}
 	/* Blocked before attaching, taken by sigwait: the detach always runs. */
 	sigset_t set;
 	sigemptyset(&set);

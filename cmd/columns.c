@@ -39,6 +39,8 @@ static const char *kind_name(enum shm_kind kind)
 	case SHM_KIND_POSIX: return "posix";
 	case SHM_KIND_SEM: return "sem";
 	case SHM_KIND_MEMFD: return "memfd";
+	case SHM_KIND_ANON: return "anon";
+	case SHM_KIND_FILE: return "file";
 	}
 	return "?";
 }
@@ -55,7 +57,9 @@ const struct shm_hold *seg_holds(struct shm_ctx *ctx, const struct shm_seg *seg,
 {
 	const struct shm_holders *h;
 	*n = 0;
-	if (shm_ctx_holders(ctx, kind == SHM_HOLD_FD, &h) < 0)
+	unsigned what = kind == SHM_HOLD_FD ? SHM_SCAN_FDS : kind == SHM_HOLD_ANON ? SHM_SCAN_ANON
+		      : kind == SHM_HOLD_FILE ? SHM_SCAN_FILES : 0;
+	if (shm_ctx_holders_for(ctx, what, &h) < 0)
 		return NULL;
 	return shm_holders_find(h, kind, seg, n);
 }
@@ -69,6 +73,10 @@ static void get_id(struct shm_ctx *ctx, const void *row, bool detail, struct cel
 				 seg->holder_fd);
 		else
 			snprintf(c->buf, sizeof(c->buf), "memfd:%d:-", (int)seg->holder_pid);
+		set_str(c, c->buf);
+	} else if (seg->kind == SHM_KIND_ANON || seg->kind == SHM_KIND_FILE) {
+		snprintf(c->buf, sizeof(c->buf), "%s:%d:0x%llx", kind_name(seg->kind),
+			 (int)seg->holder_pid, (unsigned long long)seg->holder_start);
 		set_str(c, c->buf);
 	} else if (seg->name) {
 		snprintf(c->buf, sizeof(c->buf), "/%s", seg->name);
@@ -188,6 +196,13 @@ static void get_nattch(struct shm_ctx *ctx, const void *row, bool detail, struct
 	}
 	if (seg->kind == SHM_KIND_SEM)
 		return;
+	if (seg->kind == SHM_KIND_ANON || seg->kind == SHM_KIND_FILE) {
+		size_t n;
+		const struct shm_hold *v = seg_holds(ctx, seg, shm_seg_map_kind(seg), &n);
+		if (v || n == 0)
+			set_u64(c, CELL_U64, shm_holds_procs(v, n));
+		return;
+	}
 	size_t maps, fds = 0;
 	const struct shm_holders *h;
 	if (shm_ctx_holders(ctx, seg->kind == SHM_KIND_MEMFD, &h) < 0)
@@ -222,8 +237,9 @@ static void get_pids(struct shm_ctx *ctx, const void *row, bool detail, struct c
 		c->holds[0] = shm_holders_find(h, SHM_HOLD_SYSV, seg, &c->nholds[0]);
 		c->u = c->nholds[0];
 	} else {
-		c->holds[0] = shm_holders_find(h, SHM_HOLD_MAP, seg, &c->nholds[0]);
-		c->holds[1] = shm_holders_find(h, SHM_HOLD_FD, seg, &c->nholds[1]);
+		c->holds[0] = seg_holds(ctx, seg, shm_seg_map_kind(seg), &c->nholds[0]);
+		if (seg->kind != SHM_KIND_ANON && seg->kind != SHM_KIND_FILE)
+			c->holds[1] = seg_holds(ctx, seg, SHM_HOLD_FD, &c->nholds[1]);
 		c->u = c->nholds[0] + c->nholds[1]; /* sorts by how much holds it */
 	}
 	/* None found is "none" only when no process could hide one. */
@@ -359,13 +375,14 @@ static void get_name(struct shm_ctx *ctx, const void *row, bool detail, struct c
 {
 	const struct shm_seg *seg = row;
 	(void)ctx, (void)detail;
-	if (seg->kind == SHM_KIND_MEMFD && seg->name)
+	if ((seg->kind == SHM_KIND_MEMFD || seg->kind == SHM_KIND_FILE) && seg->name)
 		set_str(c, seg->name);
 }
 
 const struct column shm_columns[] = {
-	{ "TYPE", "kind of object: sysv, posix, sem or memfd", false, get_type },
-	{ "ID", "System V shmid, or /NAME of a POSIX object", false, get_id },
+	{ "TYPE", "kind of object: sysv, posix, sem, memfd, anon or file", false, get_type },
+	{ "ID", "System V shmid, /NAME, memfd:PID:FD, anon:PID:0xADDR or file:PID:0xADDR",
+	  false, get_id },
 	{ "KEY", "System V key (0x00000000 is IPC_PRIVATE)", false, get_key },
 	{ "OWNER", "owner's user name", false, get_owner },
 	{ "GROUP", "owner's group name", false, get_group },
@@ -390,7 +407,8 @@ const struct column shm_columns[] = {
 	{ "CTIME", "last change time", false, get_ctime },
 	{ "MTIME", "last data change time (POSIX)", false, get_mtime },
 	{ "ALLOC", "bytes allocated in the tmpfs (POSIX, memfd)", true, get_alloc },
-	{ "NAME", "the name given to memfd_create (memfd)", false, get_name },
+	{ "NAME", "the name given to memfd_create (memfd), the file's path (file)", false,
+	  get_name },
 	{ NULL, NULL, false, NULL },
 };
 

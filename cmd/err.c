@@ -12,7 +12,7 @@
 
 static const char *const shm_errors[] = {
 	[SHM_E_SYNTAX - SHM_E_SYNTAX] =
-		"not a segment (use ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ, /NAME or memfd:PID:FD)",
+		"not a segment (use ID, id:ID, 0xKEY, key:N, ftok:PATH:PROJ, /NAME, memfd:PID:FD, anon:PID:0xADDR or file:PID:0xADDR)",
 	[SHM_E_PRIVATE_KEY - SHM_E_SYNTAX] =
 		"key 0x00000000 is IPC_PRIVATE and names no segment; name it by its shmid",
 	[SHM_E_BAD_PROJ - SHM_E_SYNTAX] =

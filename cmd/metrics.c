@@ -7,22 +7,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kinds.h"
 #include "out.h"
 #include "select.h"
 
 enum { OPT_GAUGE_MIN = 1, OPT_OUTPUT };
-enum { SYSV, POSIX, MEMFD, KINDS };
+enum { SYSV, POSIX, KINDS_ORPHANED };
 
-static const char *const kind_names[KINDS] = { "sysv", "posix", "memfd" };
-
-struct totals {
-	uint64_t objects[KINDS], size[KINDS], resident[KINDS], orphaned[KINDS];
+/* What only System V and POSIX objects have: leaks, swap, removal pending. */
+struct leaks {
+	uint64_t orphaned[KINDS_ORPHANED];
 	uint64_t swap, dest;
 };
 
@@ -45,30 +46,33 @@ static void by_kind(FILE *f, const char *name, const char *help, const uint64_t 
 		fprintf(f, "%s{type=\"%s\"} %llu\n", name, kind_names[k], (unsigned long long)v[k]);
 }
 
+/* One series per kind of usage's table, a field of each. */
+static void by_kind_total(FILE *f, const char *name, const char *help, const struct totals *t,
+			  size_t offset)
+{
+	uint64_t v[K_COUNT];
+	for (int k = 0; k < K_COUNT; k++)
+		memcpy(&v[k], (const char *)&t->k[k] + offset, sizeof(v[k]));
+	by_kind(f, name, help, v, K_COUNT);
+}
+
 static void single(FILE *f, const char *name, const char *help, uint64_t v)
 {
 	head(f, name, help);
 	fprintf(f, "%s %llu\n", name, (unsigned long long)v);
 }
 
-static int kind_index(const struct shm_seg *seg)
-{
-	return seg->kind == SHM_KIND_SYSV ? SYSV : seg->kind == SHM_KIND_POSIX ? POSIX : MEMFD;
-}
-
-static void sum(struct shm_ctx *ctx, const struct shm_list *list, struct totals *t)
+static void sum(struct shm_ctx *ctx, const struct shm_list *list, struct leaks *t)
 {
 	memset(t, 0, sizeof(*t));
 	shm_list_foreach(seg, list) {
-		int k = kind_index(seg);
-		t->objects[k]++;
-		t->size[k] = shm_add_sat(t->size[k], seg->size);
-		t->resident[k] = shm_add_sat(t->resident[k], k == SYSV ? seg->rss : seg->alloc);
-		t->orphaned[k] += shm_seg_orphaned(ctx, seg);
-		if (k == SYSV) {
-			t->swap = shm_add_sat(t->swap, seg->swap);
-			t->dest += (seg->mode & SHM_MODE_DEST) != 0;
-		}
+		if (seg->kind == SHM_KIND_POSIX)
+			t->orphaned[POSIX] += shm_seg_orphaned(ctx, seg);
+		if (seg->kind != SHM_KIND_SYSV)
+			continue;
+		t->orphaned[SYSV] += shm_seg_orphaned(ctx, seg);
+		t->swap = shm_add_sat(t->swap, seg->swap);
+		t->dest += (seg->mode & SHM_MODE_DEST) != 0;
 	}
 }
 
@@ -78,7 +82,8 @@ static void seg_labels(struct shm_ctx *ctx, FILE *f, const struct shm_seg *seg)
 	char buf[64];
 	struct cell c;
 	fputc('{', f);
-	label(f, "type", kind_names[kind_index(seg)], true);
+	column_get(ctx, column_find("TYPE"), seg, false, &c);
+	label(f, "type", c.s, true);
 	column_get(ctx, column_find("ID"), seg, false, &c);
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)c.u);
 	label(f, "id", c.type == CELL_STR ? c.s : buf, false);
@@ -94,7 +99,8 @@ static uint64_t seg_value(struct shm_ctx *ctx, const struct shm_seg *seg, int me
 	if (metric == 0)
 		return seg->size;
 	if (metric == 1)
-		return seg->kind == SHM_KIND_SYSV ? seg->rss : seg->alloc;
+		return seg->kind == SHM_KIND_SYSV || seg->kind == SHM_KIND_ANON ? seg->rss
+										 : seg->alloc;
 	struct cell c;
 	column_get(ctx, column_find("NATTCH"), seg, false, &c);
 	return c.type == CELL_U64 ? c.u : 0;
@@ -107,13 +113,13 @@ static void per_segment(struct shm_ctx *ctx, FILE *f, const struct shm_list *lis
 					     "shmtool_segment_attached" };
 	static const char *const helps[] = {
 		"Size of each object of at least --min-size bytes.",
-		"Resident bytes of each such object (System V rss; POSIX and memfd allocated).",
-		"Attaches (System V), or processes mapping (POSIX) or holding (memfd) it.",
+		"Resident bytes of each such object (System V, anon rss; POSIX, memfd allocated).",
+		"Attaches (System V), or processes mapping (POSIX, anon) or holding (memfd) it.",
 	};
 	for (int m = 0; m < 3; m++) {
 		head(f, names[m], helps[m]);
 		shm_list_foreach(seg, list) {
-			if (seg->size < min)
+			if (seg->size < min || seg->kind == SHM_KIND_FILE)
 				continue;
 			fputs(names[m], f);
 			seg_labels(ctx, f, seg);
@@ -144,30 +150,41 @@ static void limits(FILE *f, const struct shm_limits *l)
 	}
 }
 
-static int write_metrics(struct shm_ctx *ctx, FILE *f, const struct shm_list *list, uint64_t min)
+static int write_metrics(struct shm_ctx *ctx, FILE *f, const struct shm_list *list,
+			 const struct totals *kt, uint64_t min)
 {
-	struct totals t;
+	struct leaks t;
 	struct shm_limits l;
-	uint64_t shmem = 0;
 	int r = shm_limits_read(ctx, false, &l);
 	if (r < 0) {
 		cmd_error_sys("metrics", "/proc/sys/kernel/shm*", r);
 		return EXIT_FAIL;
 	}
 	sum(ctx, list, &t);
-	by_kind(f, "shmtool_objects", "Shared memory objects, by type.", t.objects, KINDS);
-	by_kind(f, "shmtool_size_bytes", "Sum of the objects' sizes, by type.", t.size, KINDS);
-	by_kind(f, "shmtool_resident_bytes",
-		"Resident bytes: System V rss; POSIX and memfd bytes allocated in the tmpfs.",
-		t.resident, KINDS);
+	by_kind_total(f, "shmtool_objects", "Shared memory objects, by type (usage's kinds).", kt,
+		      offsetof(struct kind_total, objects));
+	by_kind_total(f, "shmtool_size_bytes", "Sum of the objects' sizes, by type.", kt,
+		      offsetof(struct kind_total, size));
+	by_kind_total(f, "shmtool_resident_bytes",
+		      "Resident bytes: System V and anon rss; POSIX, memfd and tmpfs bytes "
+		      "allocated; file pages in the page cache.", kt,
+		      offsetof(struct kind_total, rss));
 	single(f, "shmtool_swap_bytes", "Swapped-out bytes of System V segments.", t.swap);
-	by_kind(f, "shmtool_orphaned_objects",
-		"Objects nobody holds: System V unattached with the creator gone, POSIX unmapped "
-		"and not open.", t.orphaned, 2);
+	head(f, "shmtool_orphaned_objects", "Objects nobody holds: System V unattached with the "
+	     "creator gone, POSIX unmapped and not open.");
+	fprintf(f, "shmtool_orphaned_objects{type=\"sysv\"} %llu\n",
+		(unsigned long long)t.orphaned[SYSV]);
+	fprintf(f, "shmtool_orphaned_objects{type=\"posix\"} %llu\n",
+		(unsigned long long)t.orphaned[POSIX]);
 	single(f, "shmtool_dest_segments",
 	       "System V segments removed while attached, waiting for the last detach.", t.dest);
-	if (shm_meminfo_shmem(ctx, &shmem) == 0)
-		single(f, "shmtool_shmem_bytes", "The kernel's Shmem from /proc/meminfo.", shmem);
+	if (kt->has_shmem) {
+		single(f, "shmtool_shmem_bytes", "The kernel's Shmem from /proc/meminfo.",
+		       kt->shmem);
+		single(f, "shmtool_unexplained_bytes",
+		       "Shmem minus the resident bytes of every kind in it (usage's unexplained).",
+		       kt->unexplained);
+	}
 	limits(f, &l);
 	per_segment(ctx, f, list, min);
 	return EXIT_OK;
@@ -236,7 +253,7 @@ static int replace(const char *tmp, const char *path)
 
 /* The textfile collector must never read half a file: write a temp file, then rename. */
 static int write_atomically(struct shm_ctx *ctx, const char *path, const struct shm_list *list,
-			    uint64_t min)
+			    const struct totals *kt, uint64_t min)
 {
 	bool none;
 	int r = check_target(path, &none);
@@ -261,7 +278,7 @@ static int write_atomically(struct shm_ctx *ctx, const char *path, const struct 
 		return EXIT_FAIL;
 	}
 	/* The metrics' own failures are reported where they happen; only I/O is ours. */
-	int status = write_metrics(ctx, f, list, min), err = 0;
+	int status = write_metrics(ctx, f, list, kt, min), err = 0;
 	if (status == EXIT_OK && (fflush(f) != 0 || fchmod(fd, 0644) < 0 || fsync(fd) < 0))
 		err = errno ? errno : EIO;
 	if (fclose(f) != 0 && !err)
@@ -315,14 +332,15 @@ static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
-	struct selection sel = { .memfd = true, .need_usage = true };
-	status = select_list("metrics", ctx, &sel, &list);
+	struct totals kt;
+	status = totals_gather("metrics", ctx, &list, &kt);
 	/* "-" is standard output, as for every tool that takes a FILE. */
 	bool to_file = output && strcmp(output, "-");
-	int st = to_file ? write_atomically(ctx, output, &list, min)
-			 : write_metrics(ctx, stdout, &list, min);
+	int st = to_file ? write_atomically(ctx, output, &list, &kt, min)
+			 : write_metrics(ctx, stdout, &list, &kt, min);
 	if (st != EXIT_OK)
 		status = st;
+	totals_free(&kt);
 done:
 	shm_list_free(&list);
 	free(arg);

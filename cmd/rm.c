@@ -88,6 +88,14 @@ static int remove_one(struct shm_ctx *ctx, const struct rm_opts *o, const struct
 			   "holders close it");
 		return EXIT_FAIL;
 	}
+	if (seg->kind == SHM_KIND_ANON || seg->kind == SHM_KIND_FILE) {
+		cmd_errorf("rm", subject, "%s", seg->kind == SHM_KIND_ANON
+			   ? "shared anonymous memory has no name to remove: it goes when its "
+			     "processes unmap it or exit"
+			   : "a mapped file is not shared memory to remove: its pages stay in the "
+			     "page cache while processes map it");
+		return EXIT_FAIL;
+	}
 	if (seg->kind == SHM_KIND_SYSV && seg->nattch > 0 && !o->quiet)
 		mappers = attached_procs(ctx, seg); /* before IPC_RMID changes the key */
 	if (seg->kind != SHM_KIND_SYSV && !o->quiet) {

@@ -45,6 +45,9 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 	case OPT_SEM: sel->sem = true; return 0;
 	case OPT_MEMFD: sel->memfd = true; return 0;
 	case OPT_ALL_NS: sel->all_ns = true; return 0;
+	case OPT_ANON: sel->anon = true; return 0;
+	case OPT_FILES: sel->files = true; return 0;
+	case OPT_EVERY: sel->sem = sel->memfd = sel->anon = sel->files = true; return 0;
 	case OPT_DEST: sel->filter.dest = true; break;
 	case OPT_ORPHANED: sel->filter.orphaned = true; break;
 	case OPT_USER:
@@ -167,6 +170,8 @@ static int list_all_scopes(const char *cmd, struct shm_ctx *ctx, const struct se
 		}
 		uint64_t dev = 0;
 		bool posix = shm_ctx_shm_dir_dev(ctx, &dev) == 0;
+		if (posix && shm_ctx_note_shm_dev(ctx, dev) < 0)
+			status = EXIT_FAIL;
 		for (size_t j = 0; posix && j < ndevs; j++)
 			posix = devs[j] != dev;
 		if (posix)
@@ -192,16 +197,33 @@ int select_list(const char *cmd, struct shm_ctx *ctx, const struct selection *se
 {
 	bool all = !sel->sysv && !sel->posix;
 	shm_list_init(out);
+	/* Every scope first: the holders pass then knows each one's shm directory. */
 	int status;
 	if (sel->all_ns)
 		status = select_can_enter(cmd, "--all-namespaces") ? list_all_scopes(cmd, ctx, sel, out)
 								   : EXIT_FAIL;
 	else
 		status = list_scope(cmd, ctx, sel, true, out);
+	/* One pass over /proc collecting all that the kinds asked need, not one per kind. */
+	unsigned what = (sel->memfd || sel->filter.orphaned ? SHM_SCAN_FDS : 0) |
+			(sel->anon ? SHM_SCAN_ANON : 0) | (sel->files ? SHM_SCAN_FILES : 0) |
+			(sel->gpu ? SHM_SCAN_GPU : 0);
+	const struct shm_holders *pre;
+	if (what)
+		(void)shm_ctx_holders_for(ctx, what, &pre); /* failures are each kind's to report */
 	if (sel->memfd) {
 		int r = shm_memfd_list(ctx, out);
 		if (r < 0) {
 			cmd_error_sys(cmd, "memfd", r);
+			status = EXIT_FAIL;
+		}
+	}
+	if (sel->anon || sel->files) {
+		int r = sel->anon ? shm_anon_list(ctx, sel->need_usage, out) : 0;
+		if (r == 0 && sel->files)
+			r = shm_file_list(ctx, sel->need_usage, out);
+		if (r < 0) {
+			cmd_error_sys(cmd, sel->anon ? "anon" : "file", r);
 			status = EXIT_FAIL;
 		}
 	}

@@ -16,11 +16,16 @@ enum {
 	OPT_MIN_SIZE,
 	OPT_UNUSED_FOR,
 	OPT_ALL_NS,
+	OPT_ANON,
+	OPT_FILES,
+	OPT_EVERY,
 };
 
 struct selection {
 	bool sysv, posix, sem, memfd;
 	bool all_ns; /* -A: every namespace */
+	bool anon, files; /* shared anonymous mappings, MAP_SHARED files */
+	bool gpu;         /* GPU buffers: not listed, but summed by usage from the same pass */
 	bool filtered; /* any FILTER given */
 	bool need_usage; /* rss and swap of System V segments are wanted */
 	struct shm_filter filter;

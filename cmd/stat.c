@@ -143,7 +143,7 @@ static int holders_of(struct shm_ctx *ctx, const struct shm_seg *seg,
 		*h = &none;
 		return 0;
 	}
-	return shm_ctx_holders(ctx, seg->kind != SHM_KIND_SYSV, h);
+	return shm_seg_holders(ctx, seg, h);
 }
 
 /* Who holds it: attachments or mappings, open fds, and how many we could not see. */
@@ -161,10 +161,12 @@ static void print_holders(struct out *o, struct shm_ctx *ctx, const struct shm_s
 		v = shm_holders_find(h, SHM_HOLD_SYSV, seg, &n);
 		print_holds(o, ctx, "attached:", v, n, seg, explain);
 	} else {
-		v = shm_holders_find(h, SHM_HOLD_MAP, seg, &n);
+		v = shm_holders_find(h, shm_seg_map_kind(seg), seg, &n);
 		print_holds(o, ctx, "mapped:", v, n, seg, explain);
-		v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
-		print_holds(o, ctx, "open:", v, n, seg, explain);
+		if (seg->kind != SHM_KIND_ANON && seg->kind != SHM_KIND_FILE) {
+			v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
+			print_holds(o, ctx, "open:", v, n, seg, explain);
+		}
 	}
 	if (h->hidden) {
 		char line[96];
@@ -221,9 +223,9 @@ static void json_holders(struct out *o, struct shm_ctx *ctx, const void *row)
 		return;
 	size_t n;
 	const struct shm_hold *v;
-	v = shm_holders_find(h, seg->kind == SHM_KIND_SYSV ? SHM_HOLD_SYSV : SHM_HOLD_MAP, seg, &n);
+	v = shm_holders_find(h, shm_seg_map_kind(seg), seg, &n);
 	json_holds(o, ctx, "attached", v, n);
-	if (seg->kind != SHM_KIND_SYSV) {
+	if (seg->kind != SHM_KIND_SYSV && seg->kind != SHM_KIND_ANON && seg->kind != SHM_KIND_FILE) {
 		v = shm_holders_find(h, SHM_HOLD_FD, seg, &n);
 		json_holds(o, ctx, "open_by", v, n);
 	}

@@ -271,6 +271,14 @@ static int write_segment(struct shm_ctx *ctx, struct job *j)
 	int status = select_one("write", ctx, j->seg_arg, &seg);
 	if (status)
 		goto done;
+	if (seg.kind == SHM_KIND_ANON || seg.kind == SHM_KIND_FILE) {
+		/* Their bytes belong to the processes that map them: shmtool only reads them. */
+		cmd_errorf("write", j->seg_arg, "%s is only read by shmtool (cat, pages), never "
+			   "written", seg.kind == SHM_KIND_ANON ? "shared anonymous memory"
+			   : "a mapped file");
+		status = EXIT_FAIL;
+		goto done;
+	}
 	j->size = seg.size;
 	if (j->offset > j->size) {
 		cmd_errorf("write", j->seg_arg, "offset %llu is past the end (size %llu bytes)",

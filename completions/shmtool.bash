@@ -13,9 +13,10 @@
 #   COMMAND  OPERANDS  OPTION...
 #
 # OPERANDS is what each operand is, comma-separated and in order: segment
-# (a live System V segment or POSIX object), segment+memfd (those, or a
-# memfd a process holds open, memfd:PID:FD), file, command (a shmtool
-# command), mode (a chmod MODE), owner (USER[:GROUP]) or - (nothing to offer); a trailing ... repeats the last one. A
+# (a live System V segment or POSIX object), segment+memfd (those, a memfd
+# a process holds open, memfd:PID:FD, or a mapping, anon:PID:0xADDR and
+# file:PID:0xADDR), file, command (a shmtool command), mode (a chmod MODE),
+# owner (USER[:GROUP]) or - (nothing to offer); a trailing ... repeats the last one. A
 # lone - means nothing to offer for any operand (no operands, or only ones
 # to type, as create's).
 # An OPTION that takes a value is written OPTION=KIND, KIND being what to
@@ -25,6 +26,7 @@ _shmtool_table='
 create  -                   -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
 ls      -                   --sysv --posix --sem --memfd -o=cols --output=cols -O --output-all
 ls      -                   -s=col --sort=col --reverse
+ls      -                   --anon --files --every
 ls      -                   -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
 ls      -                   --user=user --dest --orphaned --min-size= --unused-for=
 stat    segment+memfd...    -J --json --explain -h --help
@@ -39,7 +41,7 @@ lock    segment...          -h --help
 unlock  segment...          -h --help
 truncate segment+memfd...   -s= --size= -n --dry-run -f --force -h --help
 ftok    file,-              --explain -h --help
-usage   -                   -J --json -b --bytes -h --help
+usage   -                   -J --json -b --bytes --mounts -h --help
 limits  -                   -J --json -b --bytes --explain -h --help
 pages   segment+memfd       -w= --width= -J --json -h --help
 metrics -                   --min-size= -o=file --output=file -h --help
@@ -142,14 +144,14 @@ _shmtool_values()
         # "memfd:PID:FD -" per memfd held (ls --memfd); names are offered as
         # printed (raw output escapes odd bytes as \xHH). A memfd only
         # mapped, not held open, is "memfd:PID:-", which names nothing.
-        local memfd=''
-        [[ $kind == segment+memfd ]] && memfd=--memfd
+        local memfd=()
+        [[ $kind == segment+memfd ]] && memfd=(--memfd --anon --files)
         while read -r id key; do
             [[ $id == *:- ]] && continue
             [[ $id == "$cur"* ]] && COMPREPLY+=("$id")
             [[ $key == 0x* && $key != 0x00000000 && $key == "$cur"* ]] &&
                 COMPREPLY+=("$key")
-        done < <("$bin" ls ${memfd:+"$memfd"} --raw -n -o ID,KEY 2>/dev/null)
+        done < <("$bin" ls "${memfd[@]}" --raw -n -o ID,KEY 2>/dev/null)
         ;;
     esac
 }

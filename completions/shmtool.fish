@@ -72,12 +72,17 @@ end
 # Live segments: every System V id and key (but IPC_PRIVATE, which names
 # nothing) and every POSIX /NAME, as ls --raw prints them. With "memfd":
 # also every memfd a process holds open, memfd:PID:FD (ls --memfd; one only
-# mapped is memfd:PID:-, which names nothing).
+# mapped is memfd:PID:-, which names nothing), and every shared anonymous
+# mapping and MAP_SHARED file, anon:PID:0xADDR and file:PID:0xADDR.
 function __fish_shmtool_segments
     set -l ls ls
-    test "$argv[1]" = memfd; and set ls ls --memfd
+    test "$argv[1]" = memfd; and set ls ls --memfd --anon --files
     __fish_shmtool_run $ls --raw -n -o ID,KEY | while read -l id key
-        if string match -q -- 'memfd:*' $id
+        if string match -q -- 'anon:*' $id
+            printf '%s\t%s\n' $id "shared anonymous memory mapped by process "(string split : -- $id)[2]
+        else if string match -q -- 'file:*' $id
+            printf '%s\t%s\n' $id "file mapped by process "(string split : -- $id)[2]
+        else if string match -q -- 'memfd:*' $id
             set -l f (string split : -- $id)
             test "$f[3]" = -; or printf '%s\t%s\n' $id "memfd held by process $f[2], fd $f[3]"
         else if string match -q -- '/*' $id
@@ -126,6 +131,9 @@ complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
 complete -c shmtool -n $c -l sem -d 'also list POSIX semaphores (sem.NAME)'
 complete -c shmtool -n $c -l memfd -d 'also list memfd objects that processes hold'
+complete -c shmtool -n $c -l anon -d 'also list shared anonymous mappings (MAP_SHARED|MAP_ANONYMOUS)'
+complete -c shmtool -n $c -l files -d 'also list regular files mapped MAP_SHARED (page cache, not Shmem)'
+complete -c shmtool -n $c -l every -d 'every kind: also semaphores, memfd, anon and file'
 complete -c shmtool -n $c -s o -l output -x -a '(__fish_shmtool_columns list)' -d 'columns to show, comma-separated; +COL,... adds to the default'
 complete -c shmtool -n $c -s O -l output-all -d 'every column, in table order'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
@@ -239,6 +247,7 @@ complete -c shmtool -n __fish_use_subcommand -a usage -d "what holds shared memo
 set c '__fish_shmtool_using usage'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
+complete -c shmtool -n $c -l mounts -d 'list every tmpfs, devtmpfs and hugetlbfs mount one by one'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # limits

@@ -42,15 +42,18 @@ struct shm_ctx {
 	char *scope_dir_label;
 	int home_ipc;            /* our own IPC namespace, to come back to; -1 until saved */
 	uint64_t home_ipc_ns;
+	uint64_t *shm_devs;      /* every shm directory's device seen: holders match them all */
+	size_t nshm_devs;
 	int unseen;            /* enum shm_unseen, -1 until found */
 	int shmem_state;       /* 0 unknown, 1 known */
 	uint64_t shmem_dev, shmem_mnt_id;
 	/*
-	 * Two scans at most: mappings only, and mappings with fds. Neither is
-	 * freed before the context, since cells still point into the first.
+	 * A scan per set of enum shm_scan bits, each one what was asked plus
+	 * what was scanned before. None is freed before the context, since
+	 * cells still point into the earlier ones.
 	 */
-	struct shm_holders holders[2];
-	int holders_state[2]; /* 0 not scanned, 1 scanned, <0 the scan's error */
+	struct shm_holders holders[SHM_SCAN_ALL + 1];
+	int holders_state[SHM_SCAN_ALL + 1]; /* 0 not scanned, 1 scanned, <0 the scan's error */
 };
 
 static void cache_free(struct cache *c)
@@ -115,8 +118,9 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	shm_ctx_leave(ctx);
 	if (ctx->home_ipc >= 0)
 		close(ctx->home_ipc);
-	shm_holders_free(&ctx->holders[0]);
-	shm_holders_free(&ctx->holders[1]);
+	free(ctx->shm_devs);
+	for (size_t i = 0; i <= SHM_SCAN_ALL; i++)
+		shm_holders_free(&ctx->holders[i]);
 	free(ctx->proc_root);
 	free(ctx->shm_dir);
 	free(ctx);
@@ -143,6 +147,25 @@ int shm_dir_open(struct shm_ctx *ctx)
 	if (dfd < 0)
 		return errno == ENOENT ? -SHM_E_NO_DIR : -errno;
 	return dfd;
+}
+
+int shm_ctx_note_shm_dev(struct shm_ctx *ctx, uint64_t dev)
+{
+	for (size_t i = 0; i < ctx->nshm_devs; i++)
+		if (ctx->shm_devs[i] == dev)
+			return 0;
+	uint64_t *v = reallocarray(ctx->shm_devs, ctx->nshm_devs + 1, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[ctx->nshm_devs++] = dev;
+	ctx->shm_devs = v;
+	return 0;
+}
+
+void shm_ctx_shm_devs(const struct shm_ctx *ctx, const uint64_t **v, size_t *n)
+{
+	*v = ctx->shm_devs;
+	*n = ctx->nshm_devs;
 }
 
 int shm_ctx_shm_dir_dev(struct shm_ctx *ctx, uint64_t *dev)
@@ -491,16 +514,31 @@ bool shm_ctx_pid_alive_since(struct shm_ctx *ctx, pid_t pid, int64_t since)
 		 e->start >= (since + 1) * 1000);
 }
 
-int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
+int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_holders **out)
 {
-	/* The full scan answers a maps-only question as well. */
-	int i = with_fds || ctx->holders_state[1] == 1 ? 1 : 0;
+	what &= SHM_SCAN_ALL;
+	/* A scan that collected more answers a narrower question as well. */
+	unsigned done = 0;
+	for (unsigned i = 0; i <= SHM_SCAN_ALL; i++) {
+		if (ctx->holders_state[i] == 1 && (i & what) == what) {
+			*out = &ctx->holders[i];
+			return 0;
+		}
+		if (ctx->holders_state[i] == 1)
+			done |= i;
+	}
+	unsigned i = what | done;
 	if (ctx->holders_state[i] == 0) {
-		int r = shm_holders_scan(ctx, i == 1, &ctx->holders[i]);
+		int r = shm_holders_scan(ctx, i, &ctx->holders[i]);
 		ctx->holders_state[i] = r < 0 ? r : 1;
 	}
 	if (ctx->holders_state[i] < 0)
 		return ctx->holders_state[i];
 	*out = &ctx->holders[i];
 	return 0;
+}
+
+int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out)
+{
+	return shm_ctx_holders_for(ctx, with_fds ? SHM_SCAN_FDS : 0, out);
 }

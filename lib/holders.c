@@ -30,14 +30,18 @@ struct mnt_dev {
 struct scan {
 	struct shm_ctx *ctx;
 	struct shm_holders *h;
-	bool with_fds;
+	unsigned what;        /* enum shm_scan */
+	uint64_t scope_ns;    /* the IPC namespace we act in: attachments elsewhere are counted */
 	char buf[MAPS_CHUNK + 1];
-	uint64_t shm_dev;     /* the shm directory's device; 0 when it has none */
+	const uint64_t *shm_devs; /* the shm directories' devices (ours, and the scopes') */
+	size_t nshm_devs;
 	uint64_t shmem_dev;   /* the kernel's internal shmem mount: memfds, System V */
 	uint64_t shmem_mnt_id;
 	struct mnt_dev *mnts; /* mount id -> device, learned from mountinfo as needed */
 	size_t nmnts, capmnts;
 	char mnts_ns[64];     /* the mount namespace whose mountinfo was read last */
+	uint64_t *tmpfs_devs; /* SHM_SCAN_FILES: devices whose files are not "file" objects */
+	size_t ntmpfs;
 };
 
 static int push(struct shm_holders *h, const struct shm_hold *hold)
@@ -93,7 +97,7 @@ static bool hex_field(char **p, char stop, unsigned long long *out)
  * "start-end perms offset major:minor inode   path", parsed by hand: the scan
  * reads every line of every process. False for a line of another shape.
  */
-static bool split_maps_line(char *line, struct shm_hold *hold, const char **path)
+static bool split_maps_line(char *line, struct shm_hold *hold, const char **path, bool *shared)
 {
 	unsigned long long start, end, off, maj, min, ino;
 	char *p = line;
@@ -102,6 +106,7 @@ static bool split_maps_line(char *line, struct shm_hold *hold, const char **path
 	if (strlen(p) < 5 || p[4] != ' ')
 		return false;
 	hold->writable = p[1] == 'w';
+	*shared = p[3] == 's';
 	p += 5;
 	if (!hex_field(&p, ' ', &off) || !hex_field(&p, ':', &maj) || !hex_field(&p, ' ', &min))
 		return false;
@@ -120,16 +125,70 @@ static bool split_maps_line(char *line, struct shm_hold *hold, const char **path
 	return true;
 }
 
+static bool is_shm_dev(const struct scan *s, uint64_t dev)
+{
+	for (size_t i = 0; i < s->nshm_devs; i++)
+		if (s->shm_devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* DRM/GEM buffers: by name, since a captured /proc has no device to compare. */
+static bool gpu_path(const char *path)
+{
+	return !strncmp(path, "/dev/dri/", 9) || !strncmp(path, "/drm mm object", 14) ||
+	       !strncmp(path, "/i915", 5);
+}
+
+static bool tmpfs_dev(const struct scan *s, uint64_t dev)
+{
+	for (size_t i = 0; i < s->ntmpfs; i++)
+		if (s->tmpfs_devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* A shared mapping of something else than a POSIX object or memfd: which kind, if wanted. */
+static bool other_shared(const struct scan *s, const struct shm_hold *hold, const char *path,
+			 enum shm_hold_kind *kind)
+{
+	if (gpu_path(path)) {
+		*kind = SHM_HOLD_GPU;
+		return s->what & SHM_SCAN_GPU;
+	}
+	if (s->shmem_dev && hold->dev == s->shmem_dev) {
+		*kind = SHM_HOLD_ANON;
+		return s->what & SHM_SCAN_ANON;
+	}
+	/* Device nodes map driver memory; tmpfs files are the tmpfs line's. */
+	*kind = SHM_HOLD_FILE;
+	return (s->what & SHM_SCAN_FILES) && path[0] == '/' && strncmp(path, "/dev/", 5) &&
+	       hold->ino && !tmpfs_dev(s, hold->dev);
+}
+
+static int push_named(struct scan *s, struct shm_hold *hold, const char *name, bool memfd)
+{
+	if (name && !(hold->name = memfd ? memfd_name(name) : strdup(name)))
+		return -ENOMEM;
+	int r = push(s->h, hold);
+	if (r < 0)
+		free(hold->name);
+	return r;
+}
+
 /* @ns: the process's IPC namespace, read at its first /SYSV line (0 until then). */
 static int parse_maps_line(struct scan *s, pid_t pid, char *line, uint64_t *ns, const char *pid_s)
 {
 	struct shm_hold hold = { .pid = pid, .fd = -1 };
 	const char *path;
-	if (!split_maps_line(line, &hold, &path))
+	bool shared;
+	if (!split_maps_line(line, &hold, &path, &shared))
 		return 0;
 	if (!strncmp(path, "/SYSV", 5)) {
-		if (*ns == 0)
+		if (*ns == 0) {
 			*ns = ipc_ns_of(s, pid_s);
+			s->h->other_ipc += *ns && *ns != s->scope_ns;
+		}
 		if (*ns == 0 || hold.ino > INT32_MAX)
 			return 0;
 		hold.kind = SHM_HOLD_SYSV;
@@ -138,17 +197,15 @@ static int parse_maps_line(struct scan *s, pid_t pid, char *line, uint64_t *ns, 
 		return push(s->h, &hold);
 	}
 	bool memfd = hold.dev == s->shmem_dev && !strncmp(path, "/memfd:", 7);
-	bool in_shm = s->shm_dev && hold.dev == s->shm_dev;
-	if (!memfd && !in_shm)
+	bool in_shm = is_shm_dev(s, hold.dev);
+	if (memfd || in_shm) {
+		hold.kind = SHM_HOLD_MAP;
+		hold.memfd = memfd;
+		return push_named(s, &hold, memfd ? path : NULL, true);
+	}
+	if (!shared || !other_shared(s, &hold, path, &hold.kind))
 		return 0;
-	hold.kind = SHM_HOLD_MAP;
-	hold.memfd = memfd;
-	if (memfd && !(hold.name = memfd_name(path)))
-		return -ENOMEM;
-	int r = push(s->h, &hold);
-	if (r < 0)
-		free(hold.name);
-	return r;
+	return push_named(s, &hold, hold.kind == SHM_HOLD_ANON ? NULL : path, false);
 }
 
 /* Every complete line of @buf[0..len); returns how many bytes were consumed. */
@@ -318,7 +375,7 @@ static int add_fd(struct scan *s, pid_t pid, const char *pid_s, const char *fd_d
 	if (r <= 0)
 		return r;
 	bool memfd = dev == s->shmem_dev && !strncmp(link, "/memfd:", 7);
-	bool in_shm = s->shm_dev && dev == s->shm_dev;
+	bool in_shm = is_shm_dev(s, dev);
 	if (!memfd && !in_shm)
 		return 0;
 	struct shm_hold hold = {
@@ -386,16 +443,17 @@ static int scan_setup(struct scan *s)
 	int r = shm_ctx_shmem_identity(s->ctx, &s->shmem_dev, &s->shmem_mnt_id);
 	if (r < 0)
 		return r;
-	struct stat st;
-	int dfd = shm_dir_open(s->ctx);
-	if (dfd >= 0 && fstat(dfd, &st) == 0)
-		s->shm_dev = st.st_dev;
-	if (dfd >= 0)
-		close(dfd);
+	uint64_t dev;
+	if (shm_ctx_shm_dir_dev(s->ctx, &dev) == 0 && (r = shm_ctx_note_shm_dev(s->ctx, dev)) < 0)
+		return r;
+	s->scope_ns = shm_ctx_ipc_ns(s->ctx);
+	shm_ctx_shm_devs(s->ctx, &s->shm_devs, &s->nshm_devs);
+	if (s->what & SHM_SCAN_FILES)
+		return shm_mounts_tmpfs_devs(s->ctx, &s->tmpfs_devs, &s->ntmpfs);
 	return 0;
 }
 
-int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out)
+int shm_holders_scan(struct shm_ctx *ctx, unsigned what, struct shm_holders *out)
 {
 	memset(out, 0, sizeof(*out));
 	struct scan *s = calloc(1, sizeof(*s));
@@ -403,7 +461,7 @@ int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out
 		return -ENOMEM;
 	s->ctx = ctx;
 	s->h = out;
-	s->with_fds = with_fds;
+	s->what = what;
 	int r = scan_setup(s);
 	DIR *dir = r == 0 ? opendir(shm_ctx_proc_root(ctx)) : NULL;
 	if (r == 0 && !dir)
@@ -416,13 +474,14 @@ int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out
 			continue;
 		bool hidden = false;
 		r = scan_maps(s, (pid_t)pid, de->d_name, &hidden);
-		if (r == 0 && with_fds)
+		if (r == 0 && (what & SHM_SCAN_FDS))
 			r = scan_fds(s, (pid_t)pid, de->d_name, &hidden);
 		out->hidden += hidden;
 	}
 	if (dir)
 		closedir(dir);
 	free(s->mnts);
+	free(s->tmpfs_devs);
 	free(s);
 	if (r == 0)
 		out->unseen = shm_ctx_unseen_processes(ctx);
@@ -474,4 +533,23 @@ size_t shm_holds_procs(const struct shm_hold *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		procs += i == 0 || v[i].pid != v[i - 1].pid;
 	return procs;
+}
+
+enum shm_hold_kind shm_seg_map_kind(const struct shm_seg *seg)
+{
+	switch (seg->kind) {
+	case SHM_KIND_SYSV: return SHM_HOLD_SYSV;
+	case SHM_KIND_ANON: return SHM_HOLD_ANON;
+	case SHM_KIND_FILE: return SHM_HOLD_FILE;
+	default: return SHM_HOLD_MAP;
+	}
+}
+
+int shm_seg_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
+		    const struct shm_holders **out)
+{
+	unsigned what = seg->kind == SHM_KIND_ANON ? SHM_SCAN_ANON
+		      : seg->kind == SHM_KIND_FILE ? SHM_SCAN_FILES
+		      : seg->kind == SHM_KIND_SYSV ? 0 : SHM_SCAN_FDS;
+	return shm_ctx_holders_for(ctx, what, out);
 }

@@ -35,11 +35,23 @@ int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struc
 /* Scopes (scope.c and ctx.c). */
 int shm_ctx_save_home(struct shm_ctx *ctx);
 int shm_keep_fd(int fd);
+void shm_ctx_shm_devs(const struct shm_ctx *ctx, const uint64_t **v, size_t *n);
 /* Marks @seg as found in the context's scope (its IPC namespace and process). */
 void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg);
 uint64_t shm_ctx_home_ipc_ns(struct shm_ctx *ctx);
 /* Takes @dir (an O_PATH fd of the scope's shm directory, or <0 for none). */
 int shm_ctx_set_scope(struct shm_ctx *ctx, pid_t pid, uint64_t ipc_ns, int dir, const char *label);
+/* The devices of tmpfs, devtmpfs, ramfs and hugetlbfs mounts we see: malloc'd. */
+int shm_mounts_tmpfs_devs(struct shm_ctx *ctx, uint64_t **devs, size_t *n);
+/*
+ * What a magic link (/proc/PID/fd/N, map_files/RANGE) points at, opened
+ * O_PATH and checked: a memfd, a shared anonymous inode (both regular files on
+ * the internal shmem mount), or a regular file elsewhere; then reopened with
+ * @flags (-1: only checked, 0 returned). An fd, or -errno / -SHM_E_NOT_SHM.
+ */
+enum shm_magic { SHM_MAGIC_MEMFD, SHM_MAGIC_ANON, SHM_MAGIC_FILE };
+int shm_magic_open(struct shm_ctx *ctx, const char *magic_path, enum shm_magic what, int flags,
+		   struct stat *st);
 int shm_parse_i64_base0(const char *text, int64_t *out);
 
 #endif

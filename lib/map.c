@@ -104,6 +104,23 @@ static int open_memfd(struct shm_ctx *ctx, const struct shm_seg *seg, bool writa
 	return fd;
 }
 
+/* An anon or file object through its holder's map_files entry, checked to be the same inode. */
+static int open_mapping(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%d/map_files/%llx-%llx", shm_ctx_proc_root(ctx),
+		 (int)seg->holder_pid, (unsigned long long)seg->holder_start,
+		 (unsigned long long)seg->holder_end);
+	struct stat st;
+	int fd = shm_magic_open(ctx, path, seg->kind == SHM_KIND_ANON ? SHM_MAGIC_ANON
+				: SHM_MAGIC_FILE, writable ? O_RDWR : O_RDONLY, &st);
+	if (fd >= 0 && (st.st_dev != seg->dev || st.st_ino != seg->ino)) {
+		close(fd);
+		return -ENOENT;
+	}
+	return fd;
+}
+
 static int map_fd(int fd, bool writable, struct shm_map *out)
 {
 	uint64_t size;
@@ -134,6 +151,8 @@ int shm_file_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable)
 		return -EBADF;
 	if (seg->kind == SHM_KIND_MEMFD) {
 		fd = open_memfd(ctx, seg, writable);
+	} else if (seg->kind == SHM_KIND_ANON || seg->kind == SHM_KIND_FILE) {
+		fd = open_mapping(ctx, seg, writable);
 	} else {
 		fd = open_in_dir(ctx, seg->name, writable ? O_RDWR : O_RDONLY, 0);
 		if (fd == -ELOOP)
@@ -160,8 +179,10 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
 	if (seg->kind == SHM_KIND_SYSV)
 		return map_sysv(seg, writable, out);
-	if (seg->kind == SHM_KIND_MEMFD) {
-		int fd = open_memfd(ctx, seg, writable);
+	if (seg->kind == SHM_KIND_MEMFD || seg->kind == SHM_KIND_ANON ||
+	    seg->kind == SHM_KIND_FILE) {
+		int fd = seg->kind == SHM_KIND_MEMFD ? open_memfd(ctx, seg, writable)
+						     : open_mapping(ctx, seg, writable);
 		return fd < 0 ? fd : map_fd(fd, writable, out);
 	}
 	return map_posix(ctx, seg->name, writable, out);

@@ -22,9 +22,11 @@ static void from_stat(const struct stat *st, struct shm_seg *seg)
  * at, through an O_PATH fd: opening O_PATH runs no driver's open, and
  * AT_STATX_DONT_SYNC answers from cached attributes, so neither a device node
  * nor a file system that stops answering is ever asked anything. Then it must
- * be a regular file on the internal shmem mount: a memfd.
+ * be a regular file: on the internal shmem mount for a memfd or a shared
+ * anonymous mapping, anywhere else for a mapped file.
  */
-static int open_path_checked(struct shm_ctx *ctx, const char *magic_path, struct stat *st)
+static int open_path_checked(struct shm_ctx *ctx, const char *magic_path, enum shm_magic what,
+			     struct stat *st)
 {
 	int pfd = open(magic_path, O_PATH | O_CLOEXEC);
 	if (pfd < 0)
@@ -49,7 +51,8 @@ static int open_path_checked(struct shm_ctx *ctx, const char *magic_path, struct
 		st->st_atim = (struct timespec){ stx.stx_atime.tv_sec, stx.stx_atime.tv_nsec };
 		st->st_mtim = (struct timespec){ stx.stx_mtime.tv_sec, stx.stx_mtime.tv_nsec };
 		st->st_ctim = (struct timespec){ stx.stx_ctime.tv_sec, stx.stx_ctime.tv_nsec };
-		if (!S_ISREG(st->st_mode) || !shmem_dev || st->st_dev != shmem_dev)
+		bool shmem = shmem_dev && st->st_dev == shmem_dev;
+		if (!S_ISREG(st->st_mode) || shmem != (what != SHM_MAGIC_FILE))
 			r = -SHM_E_NOT_SHM;
 	}
 	if (r < 0) {
@@ -59,49 +62,80 @@ static int open_path_checked(struct shm_ctx *ctx, const char *magic_path, struct
 	return pfd;
 }
 
-int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struct stat *st,
-		   char **name)
+/* The link of our own fd names the file we hold, whatever the holder did since. */
+static int check_link(const char *link, enum shm_magic what)
 {
-	int pfd = open_path_checked(ctx, magic_path, st);
+	bool memfd = !strncmp(link, "/memfd:", 7);
+	if (what == SHM_MAGIC_MEMFD)
+		return memfd ? 0 : -SHM_E_NOT_SHM;
+	if (what == SHM_MAGIC_ANON)
+		return memfd || !strncmp(link, "/SYSV", 5) ? -SHM_E_NOT_SHM : 0;
+	return 0;
+}
+
+/* shm_magic_open, and the checked file's link through @link (malloc'd) when asked. */
+static int magic_open(struct shm_ctx *ctx, const char *magic_path, enum shm_magic what,
+		      int flags, struct stat *st, char **linkp)
+{
+	int pfd = open_path_checked(ctx, magic_path, what, st);
 	if (pfd < 0)
 		return pfd;
 	char self[PATH_MAX], link[PATH_MAX];
-	/* Our own fd's link names the file we hold, whatever the holder did since. */
 	snprintf(self, sizeof(self), "%s/self/fd/%d", shm_ctx_proc_root(ctx), pfd);
 	ssize_t n = readlink(self, link, sizeof(link) - 1);
 	int r = n < 0 ? -errno : 0;
 	if (r == 0) {
 		link[n] = '\0';
-		if (strncmp(link, "/memfd:", 7))
-			r = -SHM_E_NOT_SHM;
+		r = check_link(link, what);
 	}
-	if (r == 0 && name) {
-		size_t len = (size_t)n - 7;
-		if (len >= 10 && !strcmp(link + n - 10, " (deleted)"))
-			len -= 10;
-		if (!(*name = strndup(link + 7, len)))
-			r = -ENOMEM;
-	}
+	if (r == 0 && linkp && !(*linkp = strdup(link)))
+		r = -ENOMEM;
 	int fd = -1;
 	if (r == 0 && flags >= 0) {
 		/* Reopening our O_PATH fd reaches the checked file and nothing else. */
 		fd = open(self, flags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 		if (fd < 0)
 			r = -errno;
-		else if (fcntl(fd, F_GET_SEALS) < 0) /* only shmem files answer */
-			r = -SHM_E_NOT_SHM;
+		else if (what != SHM_MAGIC_FILE && fcntl(fd, F_GET_SEALS) < 0)
+			r = -SHM_E_NOT_SHM; /* only shmem files answer */
 	}
 	close(pfd);
 	if (r < 0) {
 		if (fd >= 0)
 			close(fd);
-		if (name) {
-			free(*name);
-			*name = NULL;
+		if (linkp) {
+			free(*linkp);
+			*linkp = NULL;
 		}
 		return r;
 	}
 	return flags >= 0 ? fd : 0;
+}
+
+int shm_magic_open(struct shm_ctx *ctx, const char *magic_path, enum shm_magic what, int flags,
+		   struct stat *st)
+{
+	return magic_open(ctx, magic_path, what, flags, st, NULL);
+}
+
+int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struct stat *st,
+		   char **name)
+{
+	char *link = NULL;
+	int fd = magic_open(ctx, magic_path, SHM_MAGIC_MEMFD, flags, st, name ? &link : NULL);
+	if (fd < 0 || !name)
+		return fd;
+	size_t len = strlen(link) - 7;
+	if (len >= 10 && !strcmp(link + 7 + len - 10, " (deleted)"))
+		len -= 10;
+	*name = strndup(link + 7, len);
+	free(link);
+	if (!*name) {
+		if (flags >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	return fd;
 }
 
 /* Through the holder's fd, or (mapped only) its /proc/PID/map_files entry. */
@@ -114,7 +148,7 @@ static int stat_hold(struct shm_ctx *ctx, const struct shm_hold *h, struct stat 
 	else
 		snprintf(path, sizeof(path), "%s/%d/map_files/%llx-%llx", shm_ctx_proc_root(ctx),
 			 (int)h->pid, (unsigned long long)h->start, (unsigned long long)h->end);
-	int pfd = open_path_checked(ctx, path, st);
+	int pfd = open_path_checked(ctx, path, SHM_MAGIC_MEMFD, st);
 	if (pfd < 0)
 		return pfd;
 	close(pfd);

@@ -85,6 +85,39 @@ static int parse_memfd(const char *s, struct shm_ref *out)
 	return 0;
 }
 
+/* anon:PID:0xADDR and file:PID:0xADDR, as ls --anon and --files print them. */
+static int parse_mapping(const char *s, enum shm_ref_kind kind, struct shm_ref *out)
+{
+	const char *colon = strchr(s, ':');
+	char pid_text[16];
+	size_t len = colon ? (size_t)(colon - s) : 0;
+	if (!colon || len == 0 || len >= sizeof(pid_text) || strncmp(colon + 1, "0x", 2))
+		return -SHM_E_SYNTAX;
+	memcpy(pid_text, s, len);
+	pid_text[len] = '\0';
+	uint64_t pid;
+	int r = shm_parse_u64(pid_text, &pid);
+	const char *hex = colon + 3;
+	size_t digits = strspn(hex, "0123456789abcdefABCDEF");
+	if (r == 0 && (digits == 0 || hex[digits]))
+		r = -SHM_E_SYNTAX;
+	if (r == 0) {
+		errno = 0;
+		out->addr = strtoull(hex, NULL, 16);
+		if (errno)
+			r = -SHM_E_RANGE;
+	}
+	if (r == -SHM_E_BAD_NUMBER)
+		return -SHM_E_SYNTAX;
+	if (r < 0)
+		return r;
+	if (pid == 0 || pid > INT32_MAX)
+		return -SHM_E_RANGE;
+	out->kind = kind;
+	out->pid = (pid_t)pid;
+	return 0;
+}
+
 int shm_ref_parse(const char *text, struct shm_ref *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -104,6 +137,10 @@ int shm_ref_parse(const char *text, struct shm_ref *out)
 		return parse_ftok(text + 5, out);
 	if (!strncmp(text, "memfd:", 6))
 		return parse_memfd(text + 6, out);
+	if (!strncmp(text, "anon:", 5))
+		return parse_mapping(text + 5, SHM_REF_ANON, out);
+	if (!strncmp(text, "file:", 5))
+		return parse_mapping(text + 5, SHM_REF_FILE, out);
 	if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
 		return parse_key(text, out);
 	return parse_id(text, out);
@@ -120,6 +157,10 @@ int shm_ref_stat(struct shm_ctx *ctx, const struct shm_ref *ref, struct shm_seg 
 		return shm_posix_stat(ctx, ref->name, out);
 	case SHM_REF_MEMFD:
 		return shm_memfd_stat(ctx, ref->pid, ref->fd, out);
+	case SHM_REF_ANON:
+		return shm_mapping_stat(ctx, SHM_KIND_ANON, ref->pid, ref->addr, out);
+	case SHM_REF_FILE:
+		return shm_mapping_stat(ctx, SHM_KIND_FILE, ref->pid, ref->addr, out);
 	}
 	return -EINVAL;
 }

@@ -36,6 +36,8 @@ enum shm_kind {
 	SHM_KIND_POSIX,
 	SHM_KIND_SEM,   /* /dev/shm/sem.NAME: a POSIX named semaphore */
 	SHM_KIND_MEMFD,
+	SHM_KIND_ANON,  /* a shared anonymous mapping: MAP_SHARED|MAP_ANONYMOUS, /dev/zero */
+	SHM_KIND_FILE,  /* a regular file mapped MAP_SHARED: page cache, not Shmem */
 };
 
 /* Which fields of a record hold a value; the rest print as "-" / null. */
@@ -78,6 +80,7 @@ struct shm_seg {
 	int holder_fd;
 	uint64_t ipc_ns;   /* the IPC namespace it was found in (System V: it lives there) */
 	pid_t nspid;       /* the scope's process (--ns, -A); 0 for our own */
+	uint64_t holder_start, holder_end; /* anon, file: that process's mapping */
 };
 
 struct shm_list {
@@ -105,6 +108,8 @@ int shm_ctx_enter(struct shm_ctx *ctx, pid_t pid);
 /* Back to our own namespace and shm directory. */
 int shm_ctx_leave(struct shm_ctx *ctx);
 pid_t shm_ctx_scope_pid(const struct shm_ctx *ctx);
+/* Makes the holders pass match POSIX objects on this shm directory's device too. */
+int shm_ctx_note_shm_dev(struct shm_ctx *ctx, uint64_t dev);
 /* The device of the scope's shm directory. */
 int shm_ctx_shm_dir_dev(struct shm_ctx *ctx, uint64_t *dev);
 /* The IPC namespace (its inode) the context acts in now. */
@@ -271,6 +276,18 @@ enum shm_hold_kind {
 	SHM_HOLD_SYSV, /* a System V attachment (maps line /SYSV…, inode = shmid) */
 	SHM_HOLD_MAP,  /* a mapping of a file: POSIX object or memfd, by device and inode */
 	SHM_HOLD_FD,   /* an open file descriptor, by device and inode */
+	SHM_HOLD_ANON, /* a shared mapping of an inode of the internal shmem mount */
+	SHM_HOLD_FILE, /* a shared mapping of a regular file outside any tmpfs */
+	SHM_HOLD_GPU,  /* a shared mapping of a DRM/GEM buffer */
+};
+
+/* What a holders scan collects beyond System V, POSIX and memfd mappings. */
+enum shm_scan {
+	SHM_SCAN_FDS = 1u << 0,
+	SHM_SCAN_ANON = 1u << 1,
+	SHM_SCAN_FILES = 1u << 2,
+	SHM_SCAN_GPU = 1u << 3,
+	SHM_SCAN_ALL = (1u << 4) - 1,
 };
 
 struct shm_hold {
@@ -284,7 +301,7 @@ struct shm_hold {
 	uint64_t size;       /* FD: the file's size */
 	bool writable;
 	bool memfd;
-	char *name;    /* memfd name (without "memfd:"), or NULL */
+	char *name;    /* memfd name (without "memfd:"); file, GPU: the maps path; or NULL */
 };
 
 /* Why processes may exist that this /proc does not list at all. */
@@ -299,6 +316,7 @@ struct shm_holders {
 	size_t n, cap;
 	size_t hidden; /* processes whose maps or fds could not be read */
 	enum shm_unseen unseen;
+	size_t other_ipc; /* processes attached to System V segments of another IPC namespace */
 };
 
 /*
@@ -306,7 +324,13 @@ struct shm_holders {
  * only mappings (System V segments are only ever held by mappings).
  */
 int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders **out);
-int shm_holders_scan(struct shm_ctx *ctx, bool with_fds, struct shm_holders *out);
+/* The same, collecting what @what (enum shm_scan bits) asks and no more. */
+int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_holders **out);
+int shm_holders_scan(struct shm_ctx *ctx, unsigned what, struct shm_holders *out);
+/* The holders scan that sees @seg's kind, and the kind of hold that maps it. */
+int shm_seg_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
+		    const struct shm_holders **out);
+enum shm_hold_kind shm_seg_map_kind(const struct shm_seg *seg);
 void shm_holders_free(struct shm_holders *h);
 /* The holds of one object, a contiguous run in the sorted list. */
 const struct shm_hold *shm_holders_find(const struct shm_holders *h, enum shm_hold_kind kind,
@@ -319,6 +343,45 @@ size_t shm_holds_procs(const struct shm_hold *v, size_t n);
 /* memfd objects held by visible processes, one per file, as records. */
 int shm_memfd_list(struct shm_ctx *ctx, struct shm_list *list);
 int shm_memfd_stat(struct shm_ctx *ctx, pid_t pid, int fd, struct shm_seg *out);
+
+/*
+ * Shared anonymous mappings and MAP_SHARED files, one record per inode, named
+ * by the lowest pid mapping it and its lowest address there. Resident bytes
+ * (anon: allocated minus swapped; file: pages in the page cache) when @need_usage.
+ */
+int shm_anon_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list);
+int shm_file_list(struct shm_ctx *ctx, bool need_usage, struct shm_list *list);
+/* The anon or file object that @pid maps at @addr (anywhere in the mapping). */
+int shm_mapping_stat(struct shm_ctx *ctx, enum shm_kind kind, pid_t pid, uint64_t addr,
+		     struct shm_seg *out);
+/* GPU buffers mapped by visible processes: objects and bytes mapped. */
+int shm_gpu_usage(struct shm_ctx *ctx, uint64_t *objects, uint64_t *bytes);
+/* A System V segment attached through hugetlbfs: HugePages, not Shmem. */
+bool shm_sysv_hugetlb(struct shm_ctx *ctx, const struct shm_seg *seg);
+
+/* Every shmem-backed mount (tmpfs, devtmpfs) and hugetlbfs, one per device. */
+struct shm_mount {
+	uint64_t dev;
+	char *path;       /* the first mount point of it; escapes of mountinfo decoded */
+	char *fstype;
+	uint64_t size, used; /* statvfs, bytes */
+	bool measured;    /* statvfs answered with a size (size=0 tmpfs has none) */
+	bool hidden;      /* every mount point of it is covered by another mount */
+	uint64_t hidden_by; /* the device found at its mount point instead */
+	bool is_shm_dir;  /* the shm directory's own: the posix line counts it */
+	bool hugetlb;
+};
+
+struct shm_mounts {
+	struct shm_mount *v;
+	size_t n;
+};
+
+int shm_mounts_read(struct shm_ctx *ctx, struct shm_mounts *out);
+void shm_mounts_free(struct shm_mounts *m);
+
+/* HugePages from /proc/meminfo: pages in use times the huge page size, and the pool. */
+int shm_meminfo_hugepages(struct shm_ctx *ctx, uint64_t *used, uint64_t *total);
 
 /* The kernel's limits for System V shared memory, and what is in use. */
 struct shm_limits {
@@ -338,14 +401,16 @@ int shm_limits_read(struct shm_ctx *ctx, bool with_largest, struct shm_limits *o
 int shm_meminfo_shmem(struct shm_ctx *ctx, uint64_t *bytes);
 
 /* SEGMENT grammar */
-enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX, SHM_REF_MEMFD };
+enum shm_ref_kind { SHM_REF_ID, SHM_REF_KEY, SHM_REF_POSIX, SHM_REF_MEMFD, SHM_REF_ANON,
+		    SHM_REF_FILE };
 
 struct shm_ref {
 	enum shm_ref_kind kind;
 	int id;
 	int32_t key;
-	pid_t pid; /* memfd:PID:FD */
+	pid_t pid; /* memfd:PID:FD, anon:PID:0xADDR, file:PID:0xADDR */
 	int fd;
+	uint64_t addr;
 	char name[256]; /* POSIX name without the leading '/' */
 };
 

@@ -16,6 +16,7 @@ setup() {
 # comes from. A new command in a test belongs here (and its package in .ci/deps).
 COMMANDS='
 awk mawk
+basename coreutils
 bash bash
 bats bats
 cat coreutils
@@ -26,10 +27,12 @@ cmp diffutils
 comm coreutils
 cp coreutils
 cut coreutils
+dd coreutils
 diff diffutils
 dirname coreutils
 env coreutils
 find findutils
+getconf libc-bin
 fish fish
 grep grep
 head coreutils
@@ -48,6 +51,7 @@ make make
 man man-db
 mkdir coreutils
 mkfifo coreutils
+mknod coreutils
 mktemp coreutils
 mount mount
 mv coreutils
@@ -58,6 +62,7 @@ pkg-config pkg-config
 pkill procps
 readlink coreutils
 rm coreutils
+runuser util-linux
 rmdir coreutils
 scdoc scdoc
 sed sed
@@ -86,7 +91,8 @@ ESSENTIAL='bash dash'
 # Words in the tests that are commands on some machine but that no test runs
 # (subcommand names, words in messages and comments).
 NOT_RUN='apt-get as col column dir file free groups last link more nl opt passwd
-	script size sum users write promtool prometheus strings unlink m4'
+	script size sum users write promtool prometheus strings unlink m4
+	node w watch which who'
 
 @test "deps: every command the suite runs is installed" {
 	local cmd pkg missing=()

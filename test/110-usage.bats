@@ -39,7 +39,7 @@ teardown() { _common_teardown; }
 	[ $(( shmem - want )) -lt 67108864 ] && [ $(( want - shmem )) -lt 67108864 ]
 	run shmtool usage
 	assert_success
-	assert_line --index 0 --regexp '^KIND +OBJECTS +SIZE +RSS +SWAP +ALLOC$'
+	assert_line --index 0 --regexp '^KIND +OBJECTS +SIZE +RSS +SWAP$'
 	assert_line --regexp '^unexplained '
 }
 

@@ -142,6 +142,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(s, "memfd:", 6) || ref.pid <= 0 || ref.fd < 0)
 			abort();
 		break;
+	case SHM_REF_ANON:
+	case SHM_REF_FILE: {
+		/* anon:PID:0xHEX, and the address is the hex digits' value */
+		const char *p = strchr(s + 5, ':');
+		if (strncmp(s, ref.kind == SHM_REF_ANON ? "anon:" : "file:", 5) || ref.pid <= 0 ||
+		    !p || strncmp(p + 1, "0x", 2) || strtoull(p + 3, NULL, 16) != ref.addr)
+			abort();
+		break;
+	}
 	default:
 		abort();
 	}
