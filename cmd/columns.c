@@ -306,6 +306,35 @@ static void get_command(struct shm_ctx *ctx, const void *row, bool detail, struc
 		set_str(c, comm);
 }
 
+/* The IPC namespace a row was found in (its inode): System V segments live there. */
+static void get_ns(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
+{
+	const struct shm_seg *seg = row;
+	(void)ctx, (void)detail;
+	if (seg->ipc_ns)
+		set_u64(c, CELL_U64, seg->ipc_ns);
+}
+
+static void get_nspid(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
+{
+	const struct shm_seg *seg = row;
+	(void)ctx, (void)detail;
+	if (seg->nspid > 0)
+		set_u64(c, CELL_U64, (uint64_t)seg->nspid);
+}
+
+/* The container (or unit) of the row's namespace; none for our own. */
+static void get_container(struct shm_ctx *ctx, const void *row, bool detail, struct cell *c)
+{
+	const struct shm_seg *seg = row;
+	(void)detail;
+	if (seg->nspid <= 0 || !seg->ipc_ns || seg->ipc_ns == shm_ctx_home_ipc_ns(ctx))
+		return;
+	const char *id = shm_ctx_container_of(ctx, seg->nspid);
+	if (id)
+		set_str(c, id);
+}
+
 static void set_id_named(struct cell *c, uint32_t id, const char *name, bool detail)
 {
 	set_u64(c, CELL_U64, id);
@@ -381,6 +410,10 @@ static void get_name(struct shm_ctx *ctx, const void *row, bool detail, struct c
 
 const struct column shm_columns[] = {
 	{ "TYPE", "kind of object: sysv, posix, sem, memfd, anon or file", false, get_type },
+	{ "NS", "the IPC namespace it was found in (inode of /proc/PID/ns/ipc)", true, get_ns },
+	{ "NSPID", "the lowest pid in that namespace (--ns, -A)", true, get_nspid },
+	{ "CONTAINER", "container id (12 hex digits) or systemd unit of that namespace; - for "
+	  "our own", false, get_container },
 	{ "ID", "System V shmid, /NAME, memfd:PID:FD, anon:PID:0xADDR or file:PID:0xADDR",
 	  false, get_id },
 	{ "KEY", "System V key (0x00000000 is IPC_PRIVATE)", false, get_key },

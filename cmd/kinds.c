@@ -117,12 +117,13 @@ static int gather_other(const char *cmd, struct shm_ctx *ctx, struct totals *t)
 	return status;
 }
 
-int totals_gather(const char *cmd, struct shm_ctx *ctx, struct shm_list *list, struct totals *t)
+int totals_gather(const char *cmd, struct shm_ctx *ctx, bool all_ns, struct shm_list *list,
+		  struct totals *t)
 {
 	memset(t, 0, sizeof(*t));
 	init_kinds(t);
 	struct selection sel = { .sem = true, .memfd = true, .anon = true, .files = true,
-				  .gpu = true, .need_usage = true };
+				  .gpu = true, .need_usage = true, .all_ns = all_ns };
 	int status = select_list(cmd, ctx, &sel, list);
 	sum_list(ctx, list, t);
 	const struct shm_holders *h;

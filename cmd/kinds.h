@@ -32,7 +32,9 @@ extern const char *const kind_names[K_COUNT];
  * them with the tmpfs mounts, GPU buffers and HugePages. EXIT_OK or EXIT_FAIL
  * (reported).
  */
-int totals_gather(const char *cmd, struct shm_ctx *ctx, struct shm_list *list, struct totals *t);
+/* Every kind of every namespace (@all_ns, -A) or of the context's one. */
+int totals_gather(const char *cmd, struct shm_ctx *ctx, bool all_ns, struct shm_list *list,
+		  struct totals *t);
 void totals_free(struct totals *t);
 /* Why the kinds do not add up to Shmem, a line each (no newline), to @fn. */
 void totals_causes(const struct totals *t, void (*fn)(const char *line, void *arg), void *arg);

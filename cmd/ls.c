@@ -8,6 +8,8 @@
 #include "select.h"
 
 #define LS_DEFAULT_COLUMNS "TYPE,ID,KEY,OWNER,PERMS,SIZE,NATTCH,STATUS"
+/* With -A, where each row lives comes first. */
+#define LS_DEFAULT_COLUMNS_NS "NS,NSPID,CONTAINER," LS_DEFAULT_COLUMNS
 
 enum {
 	OPT_OUTPUT = 1,
@@ -58,10 +60,11 @@ static void reverse(struct shm_list *list)
 	}
 }
 
-static int parse_columns(const char *spec, const struct column ***cols, size_t *n)
+static int parse_columns(const char *spec, const char *defaults, const struct column ***cols,
+			 size_t *n)
 {
 	char *bad;
-	int r = columns_parse(spec, LS_DEFAULT_COLUMNS, cols, n, &bad);
+	int r = columns_parse(spec, defaults, cols, n, &bad);
 	if (r == -ENOENT || r == -EEXIST) {
 		cmd_errorf("ls", bad && bad[0] ? bad : spec, "%s",
 			   r == -ENOENT ? "unknown column (see 'shmtool ls --help' for the list)"
@@ -108,6 +111,7 @@ static int ls_option(poptContext pc, struct shm_ctx *ctx, int val, struct ls_opt
 
 static struct poptOption ls_options[] = {
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_kind_options, 0, "What to list:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_ns_options, 0, "Where:", NULL },
 	{ "sem", 0, POPT_ARG_NONE, NULL, OPT_SEM, "also list POSIX semaphores (sem.NAME)", NULL },
 	{ "memfd", 0, POPT_ARG_NONE, NULL, OPT_MEMFD,
 	  "also list memfd objects that processes hold", NULL },
@@ -140,7 +144,7 @@ static void print_columns_help(void)
 	fputs("\nColumns:\n", stdout);
 	for (const struct column *col = shm_columns; col->name; col++)
 		printf("  %-8s %s\n", col->name, col->help);
-	printf("Default: %s\n", LS_DEFAULT_COLUMNS);
+	printf("Default: %s\nWith -A: %s\n", LS_DEFAULT_COLUMNS, LS_DEFAULT_COLUMNS_NS);
 }
 
 /* rss and swap cost a /proc read; only RSS and SWAP need them. */
@@ -229,7 +233,8 @@ static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_FAIL;
 		goto done;
 	}
-	status = parse_columns(o.output ? o.output : LS_DEFAULT_COLUMNS, &cols, &ncols);
+	const char *defaults = o.sel.all_ns ? LS_DEFAULT_COLUMNS_NS : LS_DEFAULT_COLUMNS;
+	status = parse_columns(o.output ? o.output : defaults, defaults, &cols, &ncols);
 	if (status != 0)
 		goto done;
 	if (o.sort && !column_find(o.sort)) {

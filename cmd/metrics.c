@@ -18,7 +18,7 @@
 #include "out.h"
 #include "select.h"
 
-enum { OPT_GAUGE_MIN = 1, OPT_OUTPUT };
+enum { OPT_GAUGE_MIN = 1, OPT_OUTPUT, OPT_ALL_NAMESPACES };
 enum { SYSV, POSIX, KINDS_ORPHANED };
 
 /* What only System V and POSIX objects have: leaks, swap, removal pending. */
@@ -301,6 +301,8 @@ static struct poptOption metrics_options[] = {
 	  "a gauge per object of at least SIZE bytes (default 1M)", "SIZE" },
 	{ "output", 'o', POPT_ARG_STRING, NULL, OPT_OUTPUT,
 	  "write to FILE atomically (a regular file or a new name; - is stdout)", "FILE" },
+	{ "all-namespaces", 'A', POPT_ARG_NONE, NULL, OPT_ALL_NAMESPACES,
+	  "every IPC namespace and shm directory on the host, labelled ns and container", NULL },
 	CMD_HELP_OPTION,
 	POPT_TABLEEND,
 };
@@ -310,11 +312,14 @@ static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
 	uint64_t min = 1u << 20;
 	char *arg = NULL, *output = NULL;
 	int status = EXIT_OK, val;
+	bool all_ns = false;
 	struct shm_list list;
 	shm_list_init(&list);
 	poptContext pc = cmd_popt("metrics", argc, argv, metrics_options, "[OPTION...]");
 	while (status == EXIT_OK && (val = cmd_next_opt(pc, "metrics")) > 0) {
-		if (val == OPT_OUTPUT) {
+		if (val == OPT_ALL_NAMESPACES) {
+			all_ns = true;
+		} else if (val == OPT_OUTPUT) {
 			cmd_take_arg(pc, &output);
 		} else if (val == OPT_GAUGE_MIN) {
 			cmd_take_arg(pc, &arg);
@@ -332,8 +337,12 @@ static int metrics_run(struct shm_ctx *ctx, int argc, const char **argv)
 		status = EXIT_USAGE;
 		goto done;
 	}
+	if (all_ns && !select_can_enter("metrics", "--all-namespaces")) {
+		status = EXIT_FAIL;
+		goto done;
+	}
 	struct totals kt;
-	status = totals_gather("metrics", ctx, &list, &kt);
+	status = totals_gather("metrics", ctx, all_ns, &list, &kt);
 	/* "-" is standard output, as for every tool that takes a FILE. */
 	bool to_file = output && strcmp(output, "-");
 	int st = to_file ? write_atomically(ctx, output, &list, &kt, min)

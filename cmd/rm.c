@@ -27,6 +27,7 @@ static struct poptOption rm_options[] = {
 	{ "all", 0, POPT_ARG_NONE, NULL, OPT_ALL,
 	  "every segment and object (semaphores excepted), or all the FILTERS select", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_kind_options, 0, "What to remove:", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_ns_options, 0, "Where:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, select_filter_options, 0,
 	  "FILTERS (combined with AND):", NULL },
 	CMD_HELP_OPTION,
@@ -52,30 +53,34 @@ static void say(const struct rm_opts *o, const struct shm_seg *seg, size_t mappe
 	if (o->quiet)
 		return;
 	const char *would = o->dry_run ? "would " : "";
+	/* With -A the same id lives in several namespaces: say whose. */
+	char where[64] = "";
+	if (o->sel.all_ns)
+		snprintf(where, sizeof(where), " in ns %llu", (unsigned long long)seg->ipc_ns);
 	if (seg->kind != SHM_KIND_SYSV && (mappers || openers)) {
 		/* The name goes now; the memory stays while a process maps it or has it open. */
 		size_t n = mappers ? mappers : openers;
 		printf("%sunlink%s %s /", would, o->dry_run ? "" : "ed",
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
 		out_print_safe(stdout, seg->name);
-		printf(": %zu process%s still %s it%s\n", n, n == 1 ? "" : "es",
+		printf("%s: %zu process%s still %s it%s\n", where, n, n == 1 ? "" : "es",
 		       mappers ? (n == 1 ? "maps" : "map") : (n == 1 ? "holds" : "hold"),
 		       mappers ? "" : " open");
 	} else if (seg->kind != SHM_KIND_SYSV) {
 		printf("%sremove%s %s /", would, o->dry_run ? "" : "d",
 		       seg->kind == SHM_KIND_SEM ? "sem" : "posix");
 		out_print_safe(stdout, seg->name);
-		putchar('\n');
+		printf("%s\n", where);
 	} else if (seg->nattch > 0 && mappers) {
-		printf("%smark%s sysv %d for removal: %zu process%s attached\n", would,
-		       o->dry_run ? "" : "ed", seg->id, mappers, mappers == 1 ? "" : "es");
+		printf("%smark%s sysv %d%s for removal: %zu process%s attached\n", would,
+		       o->dry_run ? "" : "ed", seg->id, where, mappers, mappers == 1 ? "" : "es");
 	} else if (seg->nattch > 0) {
-		printf("%smark%s sysv %d for removal: %llu attachment%s\n", would,
-		       o->dry_run ? "" : "ed", seg->id, (unsigned long long)seg->nattch,
+		printf("%smark%s sysv %d%s for removal: %llu attachment%s\n", would,
+		       o->dry_run ? "" : "ed", seg->id, where, (unsigned long long)seg->nattch,
 		       seg->nattch == 1 ? "" : "s");
 	} else {
-		printf("%sremove%s sysv %d (key 0x%08x)\n", would, o->dry_run ? "" : "d", seg->id,
-		       (unsigned)seg->key);
+		printf("%sremove%s sysv %d (key 0x%08x)%s\n", would, o->dry_run ? "" : "d", seg->id,
+		       (unsigned)seg->key, where);
 	}
 }
 
@@ -182,7 +187,7 @@ static int remove_selected(struct shm_ctx *ctx, const struct rm_opts *o)
 	struct selection rest = o->sel; /* what the list is still to select */
 	bool all_kinds = !rest.sysv && !rest.posix;
 	int status = EXIT_OK;
-	if (all_kinds || rest.sysv) {
+	if ((all_kinds || rest.sysv) && !rest.all_ns) {
 		/* System V segments go as the kernel's slots are walked, as ipcrm does. */
 		struct walk w = { ctx, o, EXIT_OK };
 		int r = shm_sysv_walk(ctx, remove_walked, &w);
@@ -201,9 +206,22 @@ static int remove_selected(struct shm_ctx *ctx, const struct rm_opts *o)
 	if (st != EXIT_OK)
 		status = st;
 	shm_list_foreach(seg, &list) {
+		/* Each row is removed where it lives: -A lists them scope by scope. */
+		if (seg->nspid && seg->nspid != shm_ctx_scope_pid(ctx)) {
+			int r = shm_ctx_enter(ctx, seg->nspid);
+			if (r < 0) {
+				char pid[24];
+				snprintf(pid, sizeof(pid), "%d", (int)seg->nspid);
+				cmd_error_sys("rm", pid, r);
+				status = EXIT_FAIL;
+				continue;
+			}
+		}
 		if (remove_one(ctx, o, seg, NULL) != EXIT_OK)
 			status = EXIT_FAIL;
 	}
+	if (shm_ctx_leave(ctx) < 0)
+		status = EXIT_FAIL;
 	shm_list_free(&list);
 	return status;
 }
@@ -232,6 +250,10 @@ static int rm_run(struct shm_ctx *ctx, int argc, const char **argv)
 	bool named = args && args[0];
 	if (named && o.all) {
 		cmd_errorf("rm", NULL, "--all and SEGMENTs exclude each other");
+		status = EXIT_USAGE;
+	} else if (named && o.sel.all_ns) {
+		cmd_errorf("rm", NULL, "-A selects in every namespace; name SEGMENTs of one with "
+			   "--ns PID");
 		status = EXIT_USAGE;
 	} else if (!named && !o.all && !o.sel.filtered) {
 		cmd_errorf("rm", NULL, "nothing selected: name SEGMENTs, or use --all or a FILTER "

@@ -44,7 +44,10 @@ int select_option(const char *cmd, poptContext pc, struct shm_ctx *ctx, int val,
 	case OPT_POSIX: sel->posix = true; return 0;
 	case OPT_SEM: sel->sem = true; return 0;
 	case OPT_MEMFD: sel->memfd = true; return 0;
-	case OPT_ALL_NS: sel->all_ns = true; return 0;
+	case OPT_ALL_NS:
+		/* Said before anything is listed: no header over nothing. */
+		sel->all_ns = true;
+		return select_can_enter(cmd, "--all-namespaces") ? 0 : EXIT_FAIL;
 	case OPT_ANON: sel->anon = true; return 0;
 	case OPT_FILES: sel->files = true; return 0;
 	case OPT_EVERY: sel->sem = sel->memfd = sel->anon = sel->files = true; return 0;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "select.h"
 
 #ifndef SHMTOOL_VERSION
 #define SHMTOOL_VERSION "unknown"
@@ -67,6 +68,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", (*c)->name, (*c)->summary);
 	fputs("  help     show a command's manual page\n\n"
 	      "Global options:\n"
+	      "  -N, --ns PID    act in the IPC namespace and /dev/shm of process PID\n"
 	      "  --pidns-only    trust that no process outside /proc's PID namespace holds an object\n"
 	      "  --proc DIR      read DIR instead of /proc (for tests)\n"
 	      "  --shm-dir DIR   use DIR instead of /dev/shm (for tests)\n\n"
@@ -123,7 +125,67 @@ static int unknown_command(const char *name)
 struct globals {
 	char *proc_root, *shm_dir; /* options only: the environment never redirects root */
 	int pidns_only;
+	char *ns;                  /* -N/--ns PID */
 };
+
+/*
+ * -N/--ns PID may also follow COMMAND (shmtool stat --ns PID ID), as ip -n
+ * does: taken out of @args before "--", the last one winning. 0, or
+ * EXIT_USAGE when it lacks its PID.
+ */
+static int take_ns_option(const char *cmd, int *argc, const char **args, const char **ns)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = args[i];
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				args[out++] = args[i++];
+			break;
+		}
+		if (!strcmp(a, "-N") || !strcmp(a, "--ns")) {
+			if (i + 1 >= *argc) {
+				cmd_errorf(cmd, a, "needs a PID");
+				return EXIT_USAGE;
+			}
+			*ns = args[++i];
+		} else if (!strncmp(a, "--ns=", 5)) {
+			*ns = a + 5;
+		} else if (!strncmp(a, "-N", 2)) {
+			*ns = a + 2;
+		} else {
+			args[out++] = a;
+		}
+	}
+	*argc = out;
+	args[out] = NULL;
+	return 0;
+}
+
+/* Acts in the IPC namespace and shm directory of process @text: 0, or an exit status. */
+static int enter_ns(struct shm_ctx *ctx, const char *cmd, const char *text)
+{
+	char subject[64];
+	snprintf(subject, sizeof(subject), "--ns %s", text);
+	uint64_t pid;
+	if (shm_parse_u64(text, &pid) < 0 || pid == 0 || pid > INT32_MAX) {
+		cmd_errorf(cmd, subject, "not a process id");
+		return EXIT_USAGE;
+	}
+	if (!select_can_enter(cmd, subject))
+		return EXIT_FAIL;
+	int r = shm_ctx_enter(ctx, (pid_t)pid);
+	if (r == -ESRCH)
+		cmd_errorf(cmd, subject, "no such process");
+	else if (r == -EPERM)
+		cmd_errorf(cmd, subject, "not allowed to enter its namespaces (needs CAP_SYS_ADMIN)");
+	else if (r == -ENOSYS)
+		cmd_errorf(cmd, subject, "the kernel has no openat2(2) (Linux 5.6), which reaching "
+			   "its /dev/shm safely needs");
+	else if (r < 0)
+		cmd_error_sys(cmd, subject, r);
+	return r < 0 ? EXIT_FAIL : 0;
+}
 
 static int run_command(const struct globals *g, const struct shm_cmd *cmd, int argc,
 		       const char **argv)
@@ -143,7 +205,12 @@ static int run_command(const struct globals *g, const struct shm_cmd *cmd, int a
 	if (args) {
 		memcpy(args, argv, (size_t)argc * sizeof(*args));
 		args[0] = name;
-		status = cmd->run(ctx, argc, args);
+		const char *ns = g->ns;
+		status = take_ns_option(cmd->name, &argc, args, &ns);
+		if (status == 0 && ns)
+			status = enter_ns(ctx, cmd->name, ns);
+		if (status == 0)
+			status = cmd->run(ctx, argc, args);
 	}
 	free(args);
 	shm_ctx_free(ctx);
@@ -229,6 +296,8 @@ int main(int argc, const char **argv)
 	struct poptOption options[] = {
 		{ "help", 'h', POPT_ARG_NONE, &show_help, 0, "show this help", NULL },
 		{ "version", 'V', POPT_ARG_NONE, &show_version, 0, "show the version", NULL },
+		{ "ns", 'N', POPT_ARG_STRING, &g.ns, 0,
+		  "act in the IPC namespace and /dev/shm of process PID (a container)", "PID" },
 		{ "pidns-only", 0, POPT_ARG_NONE, &g.pidns_only, 0,
 		  "trust that no process outside /proc's PID namespace holds an object", NULL },
 		{ "proc", 0, POPT_ARG_STRING, &g.proc_root, 0, "read DIR instead of /proc (for tests)",
@@ -287,5 +356,6 @@ done:
 	poptFreeContext(pc);
 	free(g.proc_root);
 	free(g.shm_dir);
+	free(g.ns);
 	return stdout_status(who, status);
 }

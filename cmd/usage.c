@@ -13,7 +13,7 @@
 #include "out.h"
 #include "select.h"
 
-enum { OPT_JSON = 1, OPT_BYTES, OPT_MOUNTS };
+enum { OPT_JSON = 1, OPT_BYTES, OPT_MOUNTS, OPT_ALL_NAMESPACES };
 
 #define TOP 5
 
@@ -139,6 +139,8 @@ static int by_size_desc(const void *a, const void *b)
 static struct poptOption usage_options[] = {
 	{ "json", 'J', POPT_ARG_NONE, NULL, OPT_JSON, "JSON output", NULL },
 	{ "bytes", 'b', POPT_ARG_NONE, NULL, OPT_BYTES, "sizes in bytes", NULL },
+	{ "all-namespaces", 'A', POPT_ARG_NONE, NULL, OPT_ALL_NAMESPACES,
+	  "sum every IPC namespace and shm directory on the host (needs CAP_SYS_ADMIN)", NULL },
 	{ "mounts", 0, POPT_ARG_NONE, NULL, OPT_MOUNTS,
 	  "list every tmpfs, devtmpfs and hugetlbfs mount one by one", NULL },
 	CMD_HELP_OPTION,
@@ -146,7 +148,7 @@ static struct poptOption usage_options[] = {
 };
 
 struct usage_opts {
-	bool json, bytes, mounts;
+	bool json, bytes, mounts, all_ns;
 };
 
 struct notes {
@@ -289,7 +291,7 @@ static int usage(struct shm_ctx *ctx, const struct usage_opts *uo)
 	struct shm_list list;
 	struct totals t;
 	struct notes notes = { 0 };
-	int status = totals_gather("usage", ctx, &list, &t);
+	int status = totals_gather("usage", ctx, uo->all_ns, &list, &t);
 	totals_causes(&t, add_note, &notes);
 	struct kind_total rows[K_COUNT + 2];
 	size_t nrows = usage_rows(&t, rows);
@@ -318,9 +320,12 @@ static int usage_run(struct shm_ctx *ctx, int argc, const char **argv)
 		uo.json |= val == OPT_JSON;
 		uo.bytes |= val == OPT_BYTES;
 		uo.mounts |= val == OPT_MOUNTS;
+		uo.all_ns |= val == OPT_ALL_NAMESPACES;
 	}
 	if (val < 0) {
 		status = cmd_opts_end(val);
+	} else if (uo.all_ns && !select_can_enter("usage", "--all-namespaces")) {
+		status = EXIT_FAIL;
 	} else if (poptPeekArg(pc)) {
 		cmd_errorf("usage", poptPeekArg(pc), "unexpected argument");
 		status = EXIT_USAGE;

@@ -31,7 +31,7 @@ struct cache {
 struct shm_ctx {
 	char *proc_root;
 	char *shm_dir;
-	struct cache users, groups, procs;
+	struct cache users, groups, procs, containers;
 	int64_t now;
 	bool pidns_only;
 	/* The scope: where commands act (see scope.c). pid 0 is our own. */
@@ -115,6 +115,7 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	cache_free(&ctx->users);
 	cache_free(&ctx->groups);
 	cache_free(&ctx->procs);
+	cache_free(&ctx->containers);
 	shm_ctx_leave(ctx);
 	if (ctx->home_ipc >= 0)
 		close(ctx->home_ipc);
@@ -486,6 +487,20 @@ static struct cache_entry *proc_entry(struct shm_ctx *ctx, pid_t pid)
 	e->known = true;
 	e->start = proc_start_ms(ctx, pid);
 	return e;
+}
+
+const char *shm_ctx_container_of(struct shm_ctx *ctx, pid_t pid)
+{
+	bool fresh;
+	struct cache_entry *e = cache_get(&ctx->containers, (uint32_t)pid, &fresh);
+	if (!e)
+		return NULL;
+	if (fresh) {
+		char id[256];
+		if (shm_ctx_container(ctx, pid, id, sizeof(id)) == 0)
+			e->name = strdup(id);
+	}
+	return e->name;
 }
 
 const char *shm_ctx_pid_comm(struct shm_ctx *ctx, pid_t pid)

@@ -38,7 +38,6 @@ int shm_keep_fd(int fd);
 void shm_ctx_shm_devs(const struct shm_ctx *ctx, const uint64_t **v, size_t *n);
 /* Marks @seg as found in the context's scope (its IPC namespace and process). */
 void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg);
-uint64_t shm_ctx_home_ipc_ns(struct shm_ctx *ctx);
 /* Takes @dir (an O_PATH fd of the scope's shm directory, or <0 for none). */
 int shm_ctx_set_scope(struct shm_ctx *ctx, pid_t pid, uint64_t ipc_ns, int dir, const char *label);
 /* The devices of tmpfs, devtmpfs, ramfs and hugetlbfs mounts we see: malloc'd. */

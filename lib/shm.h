@@ -112,6 +112,10 @@ pid_t shm_ctx_scope_pid(const struct shm_ctx *ctx);
 int shm_ctx_note_shm_dev(struct shm_ctx *ctx, uint64_t dev);
 /* The device of the scope's shm directory. */
 int shm_ctx_shm_dir_dev(struct shm_ctx *ctx, uint64_t *dev);
+/* Our own IPC namespace (its inode), where the command started. */
+uint64_t shm_ctx_home_ipc_ns(struct shm_ctx *ctx);
+/* The container id or unit of process @pid (shm_container_id), cached; NULL if none. */
+const char *shm_ctx_container_of(struct shm_ctx *ctx, pid_t pid);
 /* The IPC namespace (its inode) the context acts in now. */
 uint64_t shm_ctx_ipc_ns(struct shm_ctx *ctx);
 
