@@ -71,6 +71,9 @@ man: $(MAN)
 %.7: %.7.scd man/trailer.scd
 	$(Q)cat $< man/trailer.scd | $(SCDOC) > $@
 
+# This helper compiles the library's cgroup parser alone, to test it.
+$(BUILD)/helpers/cgroupid: lib/container.c lib/shm.h
+
 helpers: $(HELPERS)
 
 # The tutorial's C programs (examples/README.md); each defines _GNU_SOURCE itself,

@@ -36,32 +36,9 @@ static const char *container_hex(const char *path)
 	return found;
 }
 
-int shm_container_id(const char *cgroup, char *out, size_t size)
+/* The systemd unit a cgroup path ends in (its last .service or .scope), or NULL. */
+static const char *unit_of(char *path)
 {
-	/* Lines "ID:CONTROLLERS:PATH"; the unified one (0::) says it best, any will do. */
-	const char *best = NULL;
-	size_t best_len = 0;
-	for (const char *line = cgroup; *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		const char *c1 = memchr(line, ':', len);
-		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
-		if (c2 && (!best || !strncmp(line, "0::", 3))) {
-			best = c2 + 1;
-			best_len = len - (size_t)(c2 + 1 - line);
-		}
-		line += len + (nl ? 1 : 0);
-	}
-	if (!best || size < 2)
-		return -ENOENT;
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%.*s", (int)best_len, best);
-	const char *hex = container_hex(path);
-	if (hex) {
-		snprintf(out, size, "%.12s", hex);
-		return 0;
-	}
-	/* No container id: the systemd unit (the last .service or .scope of the path). */
 	const char *unit = NULL;
 	char *save;
 	for (char *p = strtok_r(path, "/", &save); p; p = strtok_r(NULL, "/", &save)) {
@@ -69,9 +46,42 @@ int shm_container_id(const char *cgroup, char *out, size_t size)
 		if ((n > 8 && !strcmp(p + n - 8, ".service")) || (n > 6 && !strcmp(p + n - 6, ".scope")))
 			unit = p;
 	}
-	if (!unit)
+	return unit;
+}
+
+int shm_container_id(const char *cgroup, char *out, size_t size)
+{
+	/*
+	 * Lines "ID:CONTROLLERS:PATH". A container id on any line wins (a v1
+	 * hierarchy may carry it while the unified one says "/"); else the unit
+	 * of the unified line (0::), or of the first.
+	 */
+	char unit_path[PATH_MAX] = "";
+	bool unified = false;
+	for (const char *line = cgroup; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		const char *c1 = memchr(line, ':', len);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 + 1 - line)) : NULL;
+		if (c2) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof(path), "%.*s", (int)(len - (size_t)(c2 + 1 - line)), c2 + 1);
+			const char *hex = container_hex(path);
+			if (hex) {
+				snprintf(out, size, "%.12s", hex);
+				return 0;
+			}
+			bool is_unified = !strncmp(line, "0::", 3);
+			if (!unit_path[0] || (is_unified && !unified)) {
+				snprintf(unit_path, sizeof(unit_path), "%s", path);
+				unified = is_unified;
+			}
+		}
+		line += len + (nl ? 1 : 0);
+	}
+	const char *unit = unit_path[0] ? unit_of(unit_path) : NULL;
+	if (!unit || size < 2)
 		return -ENOENT;
 	snprintf(out, size, "%s", unit);
 	return 0;
 }
-
