@@ -218,4 +218,8 @@ $(BUILD)/bench/%: bench/%.c
 bench: shmtool $(BENCH_HELPERS)
 	unshare --ipc --mount --propagation private bash bench/run.sh ./shmtool $(BUILD)/bench
 
-.PHONY: bench
+# ls -A over many namespaces against a loop of nsenter + ipcs (bench/ns.sh).
+bench-ns: shmtool $(BENCH_HELPERS)
+	unshare --ipc --mount --propagation private bash bench/ns.sh ./shmtool $(BUILD)/bench
+
+.PHONY: bench bench-ns
