@@ -98,9 +98,22 @@ end
 
 complete -c shmtool -f
 
+# The pids of the processes in an IPC namespace other than ours, which --ns
+# can enter (a container's), each with its command name.
+function __fish_shmtool_ns_pids
+    set -l self (readlink /proc/self/ns/ipc 2>/dev/null); or return
+    for p in /proc/[0-9]*
+        set -l ns (readlink $p/ns/ipc 2>/dev/null); or continue
+        test "$ns" = "$self"; and continue
+        set -l comm (cat $p/comm 2>/dev/null)
+        printf '%s\t%s\n' (string replace /proc/ '' -- $p) "$comm $ns"
+    end
+end
+
 # Global options and commands.
 complete -c shmtool -n __fish_use_subcommand -s h -l help -d 'show help and exit'
 complete -c shmtool -n __fish_use_subcommand -s V -l version -d 'show the version and exit'
+complete -c shmtool -n __fish_use_subcommand -s N -l ns -x -a '(__fish_shmtool_ns_pids)' -d 'act in the IPC namespace and /dev/shm of process PID'
 complete -c shmtool -n __fish_use_subcommand -l pidns-only -d 'trust that no process outside the PID namespace of /proc holds an object'
 complete -c shmtool -n __fish_use_subcommand -l proc -x -a '(__fish_complete_directories)' -d 'read DIR instead of /proc (for tests)'
 complete -c shmtool -n __fish_use_subcommand -l shm-dir -x -a '(__fish_complete_directories)' -d 'use DIR instead of /dev/shm (for tests)'
@@ -134,6 +147,7 @@ complete -c shmtool -n $c -l memfd -d 'also list memfd objects that processes ho
 complete -c shmtool -n $c -l anon -d 'also list shared anonymous mappings (MAP_SHARED|MAP_ANONYMOUS)'
 complete -c shmtool -n $c -l files -d 'also list regular files mapped MAP_SHARED (page cache, not Shmem)'
 complete -c shmtool -n $c -l every -d 'every kind: also semaphores, memfd, anon and file'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and every shm directory on the host (needs CAP_SYS_ADMIN)'
 complete -c shmtool -n $c -s o -l output -x -a '(__fish_shmtool_columns list)' -d 'columns to show, comma-separated; +COL,... adds to the default'
 complete -c shmtool -n $c -s O -l output-all -d 'every column, in table order'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
@@ -187,6 +201,7 @@ complete -c shmtool -n $c -s q -l quiet -d 'print nothing on success'
 complete -c shmtool -n $c -l all -d 'every segment and object (semaphores excepted), or all the FILTERS select'
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and every shm directory on the host (needs CAP_SYS_ADMIN)'
 __fish_shmtool_filters $c
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
@@ -247,6 +262,7 @@ complete -c shmtool -n __fish_use_subcommand -a usage -d "what holds shared memo
 set c '__fish_shmtool_using usage'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'sum every IPC namespace and shm directory on the host (needs CAP_SYS_ADMIN)'
 complete -c shmtool -n $c -l mounts -d 'list every tmpfs, devtmpfs and hugetlbfs mount one by one'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
@@ -271,6 +287,7 @@ complete -c shmtool -n __fish_use_subcommand -a metrics -d "Prometheus metrics f
 set c '__fish_shmtool_using metrics'
 complete -c shmtool -n $c -l min-size -x -d 'a gauge per object of at least SIZE bytes (default 1M)'
 complete -c shmtool -n $c -s o -l output -r -F -d 'write to FILE atomically (temp file + rename)'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and shm directory on the host'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # help COMMAND

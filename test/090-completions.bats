@@ -147,7 +147,7 @@ check_commands() {
 
 	run comp "$sh" 'shmtool -'
 	assert_success
-	diff <(printf '%s\n' --help --version -h -V --pidns-only --proc --shm-dir | sort) <(sort <<<"$output")
+	diff <(printf '%s\n' --help --version -h -V -N --ns --pidns-only --proc --shm-dir | sort) <(sort <<<"$output")
 
 	# help COMMAND
 	run comp "$sh" 'shmtool help '
