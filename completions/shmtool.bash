@@ -26,14 +26,14 @@ _shmtool_table='
 create  -                   -s= --size= -m= --mode= -x --exclusive --hugetlb --noreserve -h --help
 ls      -                   --sysv --posix --sem --memfd -o=cols --output=cols -O --output-all
 ls      -                   -s=col --sort=col --reverse
-ls      -                   --anon --files --every
+ls      -                   --anon --files --every -A --all-namespaces
 ls      -                   -J --json -r --raw -P --export -n --noheadings -b --bytes -h --help
 ls      -                   --user=user --dest --orphaned --min-size= --unused-for=
 stat    segment+memfd...    -J --json --explain -h --help
 cat     segment+memfd       -o= --offset= -l= --length= -x --hex -h --help
 write   segment,file        -o= --offset= -h --help
 attach  segment+memfd       -r --read-only -h --help
-rm      segment...          -n --dry-run -q --quiet --all --sysv --posix -h --help
+rm      segment...          -n --dry-run -q --quiet --all --sysv --posix -A --all-namespaces -h --help
 rm      segment...          --user=user --dest --orphaned --min-size= --unused-for=
 chmod   mode,segment+memfd...  -n --dry-run -h --help
 chown   owner,segment+memfd... -n --dry-run -h --help
@@ -41,10 +41,10 @@ lock    segment...          -h --help
 unlock  segment...          -h --help
 truncate segment+memfd...   -s= --size= -n --dry-run -f --force -h --help
 ftok    file,-              --explain -h --help
-usage   -                   -J --json -b --bytes --mounts -h --help
+usage   -                   -J --json -b --bytes -A --all-namespaces --mounts -h --help
 limits  -                   -J --json -b --bytes --explain -h --help
 pages   segment+memfd       -w= --width= -J --json -h --help
-metrics -                   --min-size= -o=file --output=file -h --help
+metrics -                   --min-size= -o=file --output=file -A --all-namespaces -h --help
 help    command
 '
 
@@ -156,6 +156,18 @@ _shmtool_values()
     esac
 }
 
+# The pids of the processes in an IPC namespace other than ours: what --ns
+# can enter (one of them is a container's).
+_shmtool_ns_pids()
+{
+    local self p ns
+    self=$(readlink /proc/self/ns/ipc 2>/dev/null) || return
+    for p in /proc/[0-9]*; do
+        ns=$(readlink "$p/ns/ipc" 2>/dev/null) || continue
+        [[ $ns != "$self" ]] && printf '%s\n' "${p#/proc/}"
+    done
+}
+
 _shmtool()
 {
     local cur prev words cword split
@@ -167,7 +179,7 @@ _shmtool()
         w=${words[i]}
         case $w in
         -h | --help | -V | --version) return ;;
-        --proc | --shm-dir) ((i++)) ;; # a global option's value
+        --proc | --shm-dir | -N | --ns) ((i++)) ;; # a global option's value
         -*) ;;
         *) cmd=$w cmdi=$i && break ;;
         esac
@@ -176,8 +188,10 @@ _shmtool()
     if [[ -z $cmd ]]; then
         if [[ $prev == --proc || $prev == --shm-dir ]]; then
             _filedir -d
+        elif [[ $prev == -N || $prev == --ns ]]; then
+            COMPREPLY=($(compgen -W "$(_shmtool_ns_pids)" -- "$cur"))
         elif [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W '-h --help -V --version --pidns-only --proc --shm-dir' -- "$cur"))
+            COMPREPLY=($(compgen -W '-h --help -V --version -N --ns --pidns-only --proc --shm-dir' -- "$cur"))
         else
             COMPREPLY=($(compgen -W "$(_shmtool_commands)" -- "$cur"))
         fi

@@ -11,6 +11,26 @@ function __fish_shmtool_run
     command $bin $argv 2>/dev/null
 end
 
+# True until the command word: the words so far are global options, and the
+# values of those that take one (--ns PID, --proc DIR).
+function __fish_shmtool_no_command
+    set -l value
+    for t in (commandline -opc)[2..-1]
+        if set -q value[1]
+            set -e value
+            continue
+        end
+        switch $t
+            case -N --ns --proc --shm-dir
+                set value 1
+            case '-*'
+            case '*'
+                return 1
+        end
+    end
+    return 0
+end
+
 # True while completing the options and operands of command $argv[1]. (The
 # word after "help" is a command name, not the start of that command.)
 function __fish_shmtool_using -a cmd
@@ -98,15 +118,28 @@ end
 
 complete -c shmtool -f
 
+# The pids of the processes in an IPC namespace other than ours, which --ns
+# can enter (a container's), each with its command name.
+function __fish_shmtool_ns_pids
+    set -l self (readlink /proc/self/ns/ipc 2>/dev/null); or return
+    for p in (string match -r -- '^/proc/[0-9]+$' /proc/*)
+        set -l ns (readlink $p/ns/ipc 2>/dev/null); or continue
+        test "$ns" = "$self"; and continue
+        set -l comm (cat $p/comm 2>/dev/null)
+        printf '%s\t%s\n' (string replace /proc/ '' -- $p) "$comm $ns"
+    end
+end
+
 # Global options and commands.
-complete -c shmtool -n __fish_use_subcommand -s h -l help -d 'show help and exit'
-complete -c shmtool -n __fish_use_subcommand -s V -l version -d 'show the version and exit'
-complete -c shmtool -n __fish_use_subcommand -l pidns-only -d 'trust that no process outside the PID namespace of /proc holds an object'
-complete -c shmtool -n __fish_use_subcommand -l proc -x -a '(__fish_complete_directories)' -d 'read DIR instead of /proc (for tests)'
-complete -c shmtool -n __fish_use_subcommand -l shm-dir -x -a '(__fish_complete_directories)' -d 'use DIR instead of /dev/shm (for tests)'
+complete -c shmtool -n __fish_shmtool_no_command -s h -l help -d 'show help and exit'
+complete -c shmtool -n __fish_shmtool_no_command -s V -l version -d 'show the version and exit'
+complete -c shmtool -n __fish_shmtool_no_command -s N -l ns -x -a '(__fish_shmtool_ns_pids)' -d 'act in the IPC namespace and /dev/shm of process PID'
+complete -c shmtool -n __fish_shmtool_no_command -l pidns-only -d 'trust that no process outside the PID namespace of /proc holds an object'
+complete -c shmtool -n __fish_shmtool_no_command -l proc -x -a '(__fish_complete_directories)' -d 'read DIR instead of /proc (for tests)'
+complete -c shmtool -n __fish_shmtool_no_command -l shm-dir -x -a '(__fish_complete_directories)' -d 'use DIR instead of /dev/shm (for tests)'
 
 # create [SEGMENT]: a new key or /NAME, typed
-complete -c shmtool -n __fish_use_subcommand -a create -d 'make a System V segment or a POSIX object'
+complete -c shmtool -n __fish_shmtool_no_command -a create -d 'make a System V segment or a POSIX object'
 set -l c '__fish_shmtool_using create'
 complete -c shmtool -n $c -s s -l size -x -d 'size (required), e.g. 4096, 64K, 1MiB'
 complete -c shmtool -n $c -s m -l mode -x -d 'permissions in octal, applied exactly (default 0600)'
@@ -125,7 +158,7 @@ function __fish_shmtool_filters -a cond
 end
 
 # ls
-complete -c shmtool -n __fish_use_subcommand -a ls -d 'list System V segments and POSIX objects'
+complete -c shmtool -n __fish_shmtool_no_command -a ls -d 'list System V segments and POSIX objects'
 set c '__fish_shmtool_using ls'
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
@@ -134,6 +167,7 @@ complete -c shmtool -n $c -l memfd -d 'also list memfd objects that processes ho
 complete -c shmtool -n $c -l anon -d 'also list shared anonymous mappings (MAP_SHARED|MAP_ANONYMOUS)'
 complete -c shmtool -n $c -l files -d 'also list regular files mapped MAP_SHARED (page cache, not Shmem)'
 complete -c shmtool -n $c -l every -d 'every kind: also semaphores, memfd, anon and file'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and every shm directory on the host (needs CAP_SYS_ADMIN)'
 complete -c shmtool -n $c -s o -l output -x -a '(__fish_shmtool_columns list)' -d 'columns to show, comma-separated; +COL,... adds to the default'
 complete -c shmtool -n $c -s O -l output-all -d 'every column, in table order'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
@@ -147,7 +181,7 @@ __fish_shmtool_filters $c
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # stat
-complete -c shmtool -n __fish_use_subcommand -a stat -d 'show everything about segments'
+complete -c shmtool -n __fish_shmtool_no_command -a stat -d 'show everything about segments'
 set c '__fish_shmtool_using stat'
 complete -c shmtool -n $c -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
@@ -155,7 +189,7 @@ complete -c shmtool -n $c -l explain -d 'follow each field with a line saying wh
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # cat SEGMENT
-complete -c shmtool -n __fish_use_subcommand -a cat -d "write a segment's bytes to stdout"
+complete -c shmtool -n __fish_shmtool_no_command -a cat -d "write a segment's bytes to stdout"
 set c '__fish_shmtool_using cat'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset -l --length) -eq 0" -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s o -l offset -x -d 'start at byte OFFSET (default 0)'
@@ -164,7 +198,7 @@ complete -c shmtool -n $c -s x -l hex -d 'as hexdump -C would show them'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # write SEGMENT [FILE|-]
-complete -c shmtool -n __fish_use_subcommand -a write -d 'copy a file or stdin into a segment'
+complete -c shmtool -n __fish_shmtool_no_command -a write -d 'copy a file or stdin into a segment'
 set c '__fish_shmtool_using write'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset) -eq 0" -a '(__fish_shmtool_segments)'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -o --offset) -eq 1" -F
@@ -172,14 +206,14 @@ complete -c shmtool -n $c -s o -l offset -x -d 'write at byte OFFSET (default 0)
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # attach SEGMENT
-complete -c shmtool -n __fish_use_subcommand -a attach -d 'hold a segment attached until interrupted'
+complete -c shmtool -n __fish_shmtool_no_command -a attach -d 'hold a segment attached until interrupted'
 set c '__fish_shmtool_using attach'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s r -l read-only -d 'attach read-only (SHM_RDONLY)'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # rm [SEGMENT...]
-complete -c shmtool -n __fish_use_subcommand -a rm -d 'remove segments (IPC_RMID) and POSIX objects (shm_unlink)'
+complete -c shmtool -n __fish_shmtool_no_command -a rm -d 'remove segments (IPC_RMID) and POSIX objects (shm_unlink)'
 set c '__fish_shmtool_using rm'
 complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
 complete -c shmtool -n $c -s n -l dry-run -d 'say what would go; change nothing'
@@ -187,11 +221,12 @@ complete -c shmtool -n $c -s q -l quiet -d 'print nothing on success'
 complete -c shmtool -n $c -l all -d 'every segment and object (semaphores excepted), or all the FILTERS select'
 complete -c shmtool -n $c -l sysv -d 'System V segments only'
 complete -c shmtool -n $c -l posix -d 'POSIX objects only'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and every shm directory on the host (needs CAP_SYS_ADMIN)'
 __fish_shmtool_filters $c
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # chmod MODE SEGMENT...
-complete -c shmtool -n __fish_use_subcommand -a chmod -d 'change the permission bits (IPC_SET, fchmod)'
+complete -c shmtool -n __fish_shmtool_no_command -a chmod -d 'change the permission bits (IPC_SET, fchmod)'
 set c '__fish_shmtool_using chmod'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '600 640 644 660 664 666 u+rw g+r g+rw g-w o+r o-rwx a+r' -d 'mode'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -ge 1" -a '(__fish_shmtool_segments memfd)'
@@ -210,7 +245,7 @@ function __fish_shmtool_owner
 end
 
 # chown USER[:GROUP] SEGMENT...
-complete -c shmtool -n __fish_use_subcommand -a chown -d 'change the owner and group (IPC_SET, fchown)'
+complete -c shmtool -n __fish_shmtool_no_command -a chown -d 'change the owner and group (IPC_SET, fchown)'
 set c '__fish_shmtool_using chown'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -a '(__fish_shmtool_owner)'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -ge 1" -a '(__fish_shmtool_segments memfd)'
@@ -218,8 +253,8 @@ complete -c shmtool -n $c -s n -l dry-run -d 'say what would change; change noth
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # lock, unlock SEGMENT...
-complete -c shmtool -n __fish_use_subcommand -a lock -d "keep System V segments' pages in RAM (SHM_LOCK)"
-complete -c shmtool -n __fish_use_subcommand -a unlock -d "let System V segments' pages be swapped again (SHM_UNLOCK)"
+complete -c shmtool -n __fish_shmtool_no_command -a lock -d "keep System V segments' pages in RAM (SHM_LOCK)"
+complete -c shmtool -n __fish_shmtool_no_command -a unlock -d "let System V segments' pages be swapped again (SHM_UNLOCK)"
 for cmd in lock unlock
     set c "__fish_shmtool_using $cmd"
     complete -c shmtool -n $c -a '(__fish_shmtool_segments)'
@@ -227,7 +262,7 @@ for cmd in lock unlock
 end
 
 # truncate -s SIZE SEGMENT...
-complete -c shmtool -n __fish_use_subcommand -a truncate -d 'resize POSIX objects and memfds (ftruncate)'
+complete -c shmtool -n __fish_shmtool_no_command -a truncate -d 'resize POSIX objects and memfds (ftruncate)'
 set c '__fish_shmtool_using truncate'
 complete -c shmtool -n $c -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s s -l size -x -d 'the new size (required), e.g. 4096, 64K'
@@ -236,22 +271,23 @@ complete -c shmtool -n $c -s f -l force -d 'shrink even what processes map (they
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # ftok PATH PROJ
-complete -c shmtool -n __fish_use_subcommand -a ftok -d 'compute the System V key ftok(3) gives for a file'
+complete -c shmtool -n __fish_shmtool_no_command -a ftok -d 'compute the System V key ftok(3) gives for a file'
 set c '__fish_shmtool_using ftok'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs) -eq 0" -F
 complete -c shmtool -n $c -l explain -d 'show the device, inode and PROJ bits and how the key is made of them'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # usage
-complete -c shmtool -n __fish_use_subcommand -a usage -d "what holds shared memory, by kind, next to the kernel's Shmem"
+complete -c shmtool -n __fish_shmtool_no_command -a usage -d "what holds shared memory, by kind, next to the kernel's Shmem"
 set c '__fish_shmtool_using usage'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'sum every IPC namespace and shm directory on the host (needs CAP_SYS_ADMIN)'
 complete -c shmtool -n $c -l mounts -d 'list every tmpfs, devtmpfs and hugetlbfs mount one by one'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # limits
-complete -c shmtool -n __fish_use_subcommand -a limits -d "the kernel's shared memory limits and their use"
+complete -c shmtool -n __fish_shmtool_no_command -a limits -d "the kernel's shared memory limits and their use"
 set c '__fish_shmtool_using limits'
 complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s b -l bytes -d 'sizes in bytes'
@@ -259,7 +295,7 @@ complete -c shmtool -n $c -l explain -d 'after the table, a line per resource sa
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # pages SEGMENT
-complete -c shmtool -n __fish_use_subcommand -a pages -d 'map which pages of a segment are in RAM'
+complete -c shmtool -n __fish_shmtool_no_command -a pages -d 'map which pages of a segment are in RAM'
 set c '__fish_shmtool_using pages'
 complete -c shmtool -n "$c; and test (__fish_shmtool_nargs -w --width) -eq 0" -a '(__fish_shmtool_segments memfd)'
 complete -c shmtool -n $c -s w -l width -x -d 'pages per line (default 64)'
@@ -267,12 +303,13 @@ complete -c shmtool -n $c -s J -l json -d 'JSON output'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # metrics
-complete -c shmtool -n __fish_use_subcommand -a metrics -d "Prometheus metrics for node_exporter's textfile collector"
+complete -c shmtool -n __fish_shmtool_no_command -a metrics -d "Prometheus metrics for node_exporter's textfile collector"
 set c '__fish_shmtool_using metrics'
 complete -c shmtool -n $c -l min-size -x -d 'a gauge per object of at least SIZE bytes (default 1M)'
 complete -c shmtool -n $c -s o -l output -r -F -d 'write to FILE atomically (temp file + rename)'
+complete -c shmtool -n $c -s A -l all-namespaces -d 'every IPC namespace and shm directory on the host'
 complete -c shmtool -n $c -s h -l help -d 'show this help and exit'
 
 # help COMMAND
-complete -c shmtool -n __fish_use_subcommand -a help -d "show a command's manual page"
+complete -c shmtool -n __fish_shmtool_no_command -a help -d "show a command's manual page"
 complete -c shmtool -n '__fish_seen_subcommand_from help; and test (__fish_shmtool_nargs) -eq 0' -a '(complete -C "shmtool " | string match -v -- "-*")'

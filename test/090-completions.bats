@@ -147,7 +147,7 @@ check_commands() {
 
 	run comp "$sh" 'shmtool -'
 	assert_success
-	diff <(printf '%s\n' --help --version -h -V --pidns-only --proc --shm-dir | sort) <(sort <<<"$output")
+	diff <(printf '%s\n' --help --version -h -V -N --ns --pidns-only --proc --shm-dir | sort) <(sort <<<"$output")
 
 	# help COMMAND
 	run comp "$sh" 'shmtool help '
@@ -492,4 +492,27 @@ check_admin() {
 
 @test "fish: chmod modes, chown users and groups, segments for lock and truncate" {
 	check_admin fish
+}
+
+@test "completions: --ns offers the pids of the processes in another IPC namespace" {
+	local ready="$BATS_TEST_TMPDIR/container-up" sh want
+	# A "container": a process in IPC, mount and PID namespaces of its own.
+	ns unshare --ipc --mount --pid --fork --kill-child sh -c ': > "$1" && exec sleep 100000' \
+		sh "$ready" 3>&- &
+	BG_PIDS+=($!)
+	wait_for_file "$ready" container
+	# The unshare and its child: the only processes here outside our namespace.
+	want=$(ns sh -c 'for p in $(pgrep -x unshare) $(pgrep -x sleep); do
+		[ "$(readlink /proc/$p/ns/ipc)" != "$(readlink /proc/self/ns/ipc)" ] && echo "$p"
+	done' | sort -n)
+	[ "$(wc -l <<<"$want")" -eq 2 ]
+	for sh in bash zsh fish; do
+		run comp "$sh" 'shmtool --ns '
+		assert_success
+		diff <(echo "$want") <(sort -n <<<"$output") || fail "$sh: --ns offers other pids"
+		# After --ns PID, the command names as ever.
+		run comp "$sh" "shmtool -N ${want%%$'\n'*} met"
+		assert_success
+		assert_output metrics
+	done
 }
