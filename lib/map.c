@@ -199,9 +199,8 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 static int open_attacher(struct shm_ctx *ctx, const struct shm_seg *seg,
 			 const struct shm_hold *h)
 {
-	uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-	uint64_t whole = seg->size / page * page + (seg->size % page ? page : 0);
-	if (h->end <= h->start || h->end - h->start < whole)
+	/* A range is whole pages: covering the size is covering its last page. */
+	if (h->end <= h->start || h->end - h->start < seg->size)
 		return -ENOENT;
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%d/map_files/%llx-%llx", shm_ctx_proc_root(ctx),
