@@ -150,7 +150,7 @@ static int dump(const struct source *s, struct cat_opts *o)
 static int open_sysv(struct shm_ctx *ctx, struct shm_seg *seg, struct shm_map *map,
 		     struct source *s)
 {
-	int r = shm_map_open(ctx, seg, false, map);
+	int r = shm_map_open_quiet(ctx, seg, map);
 	if (r < 0)
 		return r;
 	s->map = map;

@@ -225,7 +225,7 @@ static int pages(struct shm_ctx *ctx, const char *arg, size_t width, bool json)
 	}
 	if (seg.kind == SHM_KIND_SYSV)
 		shm_sysv_usage(ctx, &seg); /* the swap total, where /proc has it */
-	int e = printer.cur && printer.prev ? shm_map_open(ctx, &seg, false, &map) : -ENOMEM;
+	int e = printer.cur && printer.prev ? shm_map_open_quiet(ctx, &seg, &map) : -ENOMEM;
 	if (e == 0)
 		e = shm_map_residency(&map, &r.page_size, take_run, &r);
 	if (e < 0) {

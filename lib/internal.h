@@ -44,11 +44,12 @@ int shm_ctx_set_scope(struct shm_ctx *ctx, pid_t pid, uint64_t ipc_ns, int dir, 
 int shm_mounts_tmpfs_devs(struct shm_ctx *ctx, uint64_t **devs, size_t *n);
 /*
  * What a magic link (/proc/PID/fd/N, map_files/RANGE) points at, opened
- * O_PATH and checked: a memfd, a shared anonymous inode (both regular files on
- * the internal shmem mount), or a regular file elsewhere; then reopened with
+ * O_PATH and checked: a memfd, a shared anonymous inode, a System V segment
+ * (all regular files on the internal shmem mount), or a regular file
+ * elsewhere; then reopened with
  * @flags (-1: only checked, 0 returned). An fd, or -errno / -SHM_E_NOT_SHM.
  */
-enum shm_magic { SHM_MAGIC_MEMFD, SHM_MAGIC_ANON, SHM_MAGIC_FILE };
+enum shm_magic { SHM_MAGIC_MEMFD, SHM_MAGIC_ANON, SHM_MAGIC_SYSV, SHM_MAGIC_FILE };
 int shm_magic_open(struct shm_ctx *ctx, const char *magic_path, enum shm_magic what, int flags,
 		   struct stat *st);
 int shm_parse_i64_base0(const char *text, int64_t *out);

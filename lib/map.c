@@ -188,6 +188,92 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
 	return map_posix(ctx, seg->name, writable, out);
 }
 
+/*
+ * The file of @seg through one attacher's map_files entry, or -errno. It must
+ * be that very segment: on the internal shmem mount, named /SYSV…, its inode
+ * the shmid and its size the segment's; and the attacher must still map the
+ * whole of it (a process may munmap part of an attachment). The shmid's
+ * segment then must be the one @seg describes (an id comes back after a
+ * removal). Reopening the file runs shmem's open, not shmat's: no attachment.
+ */
+static int open_attacher(struct shm_ctx *ctx, const struct shm_seg *seg,
+			 const struct shm_hold *h)
+{
+	/* A range is whole pages: covering the size is covering its last page. */
+	if (h->end <= h->start || h->end - h->start < seg->size)
+		return -ENOENT;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%d/map_files/%llx-%llx", shm_ctx_proc_root(ctx),
+		 (int)h->pid, (unsigned long long)h->start, (unsigned long long)h->end);
+	struct stat st;
+	int fd = shm_magic_open(ctx, path, SHM_MAGIC_SYSV, O_RDONLY, &st);
+	if (fd < 0)
+		return fd;
+	struct shmid_ds ds;
+	int r = fstat(fd, &st) < 0 ? -errno : 0;
+	if (r == 0 && (st.st_ino != (uint64_t)seg->id || (uint64_t)st.st_size != seg->size))
+		r = -SHM_E_REPLACED;
+	if (r == 0 && shmctl(seg->id, IPC_STAT, &ds) < 0)
+		r = errno == EINVAL || errno == EIDRM ? -ENOENT : -errno;
+	if (r == 0 && !same_segment(seg, &ds))
+		r = -SHM_E_REPLACED;
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+/* @seg through the first attacher whose map_files we may open; -ENOENT: none. */
+static int map_borrowed(struct shm_ctx *ctx, const struct shm_seg *seg, struct shm_map *out)
+{
+	if (seg->size == 0 || seg->size > SIZE_MAX ||
+	    ((seg->fields & SHM_F_NATTCH) && seg->nattch == 0))
+		return -ENOENT;
+	const struct shm_holders *h;
+	int r = shm_seg_holders(ctx, seg, &h);
+	if (r < 0)
+		return r;
+	size_t n = 0;
+	const struct shm_hold *v = shm_holders_find(h, SHM_HOLD_SYSV, seg, &n);
+	r = -ENOENT;
+	/* Without CAP_SYS_ADMIN no map_files entry opens: one refusal says so for all. */
+	for (size_t i = 0; i < n && r != -EPERM && r != -EACCES; i++) {
+		int fd = open_attacher(ctx, seg, &v[i]);
+		if (fd < 0) {
+			r = fd;
+			continue;
+		}
+		void *p = mmap(NULL, (size_t)seg->size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			r = -errno;
+			close(fd);
+			continue;
+		}
+		out->addr = p;
+		out->len = (size_t)seg->size;
+		out->fd = fd;
+		out->borrowed = true;
+		return 0;
+	}
+	return r;
+}
+
+int shm_map_open_quiet(struct shm_ctx *ctx, const struct shm_seg *seg, struct shm_map *out)
+{
+	if (seg->kind != SHM_KIND_SYSV)
+		return shm_map_open(ctx, seg, false, out);
+	memset(out, 0, sizeof(*out));
+	out->kind = seg->kind;
+	out->fd = -1;
+	snprintf(out->proc_root, sizeof(out->proc_root), "%s", shm_ctx_proc_root(ctx));
+	/* Any failure here (ENOMEM aside) only means attaching, as without an attacher. */
+	int r = map_borrowed(ctx, seg, out);
+	if (r == 0 || r == -ENOMEM)
+		return r;
+	return shm_map_open(ctx, seg, false, out);
+}
+
 int shm_map_fd(struct shm_map *map, int *fd)
 {
 	if (map->fd >= 0) {
@@ -222,7 +308,7 @@ void shm_map_close(struct shm_map *map)
 	map->fd = -1;
 	if (!map->addr)
 		return;
-	if (map->kind == SHM_KIND_SYSV)
+	if (map->kind == SHM_KIND_SYSV && !map->borrowed)
 		shmdt(map->addr);
 	else
 		munmap(map->addr, map->len);

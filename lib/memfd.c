@@ -68,8 +68,11 @@ static int check_link(const char *link, enum shm_magic what)
 	bool memfd = !strncmp(link, "/memfd:", 7);
 	if (what == SHM_MAGIC_MEMFD)
 		return memfd ? 0 : -SHM_E_NOT_SHM;
+	bool sysv = !strncmp(link, "/SYSV", 5);
 	if (what == SHM_MAGIC_ANON)
-		return memfd || !strncmp(link, "/SYSV", 5) ? -SHM_E_NOT_SHM : 0;
+		return memfd || sysv ? -SHM_E_NOT_SHM : 0;
+	if (what == SHM_MAGIC_SYSV)
+		return sysv ? 0 : -SHM_E_NOT_SHM;
 	return 0;
 }
 

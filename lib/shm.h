@@ -209,6 +209,7 @@ struct shm_map {
 	size_t len;
 	int fd; /* the object's file, -1 until shm_map_fd */
 	bool writable;
+	bool borrowed; /* System V: mapped from an attacher's map_files, not attached */
 	char proc_root[64];
 };
 
@@ -220,6 +221,15 @@ int shm_map_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable,
  * mapping, is what survives another process truncating the file meanwhile.
  */
 int shm_file_open(struct shm_ctx *ctx, const struct shm_seg *seg, bool writable);
+/*
+ * shm_map_open read-only, except that a System V segment some process already
+ * attaches is mapped through that process's /proc/PID/map_files entry (root
+ * only: CAP_SYS_ADMIN), checked to be that very segment, whole: mapping its
+ * file is no shmat, so shm_atime, shm_lpid and shm_nattch stay as they were.
+ * Only when no attacher can be read is the segment attached. @out->borrowed
+ * says which way it was taken.
+ */
+int shm_map_open_quiet(struct shm_ctx *ctx, const struct shm_seg *seg, struct shm_map *out);
 void shm_map_close(struct shm_map *map);
 /*
  * A file descriptor for the mapped object (read-write when the mapping is),
