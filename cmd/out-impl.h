@@ -19,5 +19,7 @@ char *out_u64_text(uint64_t v, char buf[static 24]);
 size_t out_display_width(const char *s);
 /* Prints the rows held in the arena as an aligned table, and empties it. */
 void out_print_table(struct out *o);
+/* The same without ending the table: the rows not printed yet, headings first. */
+void out_print_rows(struct out *o);
 
 #endif

@@ -224,6 +224,8 @@ static int begin(struct out *o, const char *root, const struct column **cols, si
 	o->cols = cols;
 	o->ncols = ncols;
 	o->rows = 0;
+	o->printed = 0;
+	o->headed = false;
 	o->root = root;
 	o->width = calloc(ncols ? ncols : 1, sizeof(*o->width));
 	if (!o->width)
@@ -276,6 +278,8 @@ int out_section(struct out *o, const char *root, const struct column **cols, siz
 
 void out_free(struct out *o)
 {
+	free(o->lb);
+	o->lb = NULL;
 	free(o->arena);
 	free(o->width);
 	o->arena = NULL;
@@ -382,9 +386,30 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	o->rows++;
 	if (o->oom)
 		return -ENOMEM;
+	if (o->streaming) {
+		out_print_rows(o);
+		return o->oom ? -ENOMEM : 0;
+	}
 	if (o->mode != OUT_TABLE && o->arena_len > ARENA_FLUSH)
 		return flush_arena(o);
 	return 0;
+}
+
+void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
+{
+	if (o->mode != OUT_TABLE)
+		return;
+	struct cell cells[o->ncols ? o->ncols : 1];
+	for (size_t i = 0; i < o->ncols; i++)
+		column_get(ctx, o->cols[i], row, false, &cells[i]);
+	size_t start = o->arena_len;
+	row_text(o, cells); /* widths grow; the text is dropped */
+	o->arena_len = start;
+}
+
+void out_stream(struct out *o)
+{
+	o->streaming = o->mode == OUT_TABLE;
 }
 
 int out_finish(struct out *o)

@@ -99,25 +99,28 @@ static void print_field(struct out *o, struct line_buf *lb, size_t i, const char
 		lb_pad(lb, o->width[i] - w);
 }
 
-void out_print_table(struct out *o)
+void out_print_rows(struct out *o)
 {
-	struct line_buf *lb = malloc(sizeof(*lb));
-	if (!lb) {
+	struct line_buf *lb = o->lb;
+	if (!lb && !(lb = o->lb = malloc(sizeof(*lb)))) {
 		o->oom = true;
 		return;
 	}
-	lb->f = o->f;
-	lb->len = 0;
-	if (o->headings) {
-		for (size_t i = 0; i < o->ncols; i++)
-			if (strlen(o->cols[i]->name) > o->width[i])
-				o->width[i] = strlen(o->cols[i]->name);
-		for (size_t i = 0; i < o->ncols; i++)
-			print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
-		lb_put(lb, "\n", 1);
+	if (!o->headed) {
+		lb->f = o->f;
+		lb->len = 0;
+		o->headed = true;
+		if (o->headings) {
+			for (size_t i = 0; i < o->ncols; i++)
+				if (strlen(o->cols[i]->name) > o->width[i])
+					o->width[i] = strlen(o->cols[i]->name);
+			for (size_t i = 0; i < o->ncols; i++)
+				print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
+			lb_put(lb, "\n", 1);
+		}
 	}
 	const char *p = o->arena;
-	for (size_t r = 0; r < o->rows; r++) {
+	for (size_t r = o->printed; r < o->rows; r++) {
 		for (size_t i = 0; i < o->ncols; i++) {
 			size_t len = strlen(p);
 			print_field(o, lb, i, p, len);
@@ -125,8 +128,15 @@ void out_print_table(struct out *o)
 		}
 		lb_put(lb, "\n", 1);
 	}
-	lb_flush(lb);
-	free(lb);
+	o->printed = o->rows;
 	o->arena_len = 0;
 }
 
+void out_print_table(struct out *o)
+{
+	out_print_rows(o);
+	if (o->lb)
+		lb_flush(o->lb);
+	free(o->lb);
+	o->lb = NULL;
+}

@@ -94,6 +94,22 @@ struct shm_list {
 	for (struct shm_seg *seg = (list)->v; seg && seg < (list)->v + (list)->n; seg++)
 
 void shm_list_init(struct shm_list *list);
+/*
+ * A packed list, for many records read once in order: each kept as the
+ * words that differ from the previous one. shm_pack_next walks it from
+ * *pos = 0 with the same @seg each call (it holds the previous record);
+ * names stay the pack's, freed by shm_pack_free.
+ */
+struct shm_pack {
+	unsigned char *buf;
+	size_t len, cap, n;
+	bool sorted; /* System V ids ascending */
+	_Alignas(8) unsigned char last[sizeof(struct shm_seg) + 8];
+};
+void shm_pack_init(struct shm_pack *p);
+int shm_pack_push(struct shm_pack *p, const struct shm_seg *seg);
+bool shm_pack_next(const struct shm_pack *p, size_t *pos, struct shm_seg *seg);
+void shm_pack_free(struct shm_pack *p);
 void shm_list_free(struct shm_list *list);
 int shm_list_push(struct shm_list *list, struct shm_seg **out);
 
