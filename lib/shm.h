@@ -343,6 +343,18 @@ int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders
 /* The same, collecting what @what (enum shm_scan bits) asks and no more. */
 int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_holders **out);
 int shm_holders_scan(struct shm_ctx *ctx, unsigned what, struct shm_holders *out);
+/*
+ * One System V segment's attachments from its creator and last attacher
+ * alone, when those hold all nattch of them; -EAGAIN when they do not.
+ */
+int shm_sysv_holders_quick(struct shm_ctx *ctx, const struct shm_seg *seg,
+			   struct shm_holders *out);
+/*
+ * The holders of one System V segment: the quick answer when there is one,
+ * else the scan of every process. Valid until the next call for another segment.
+ */
+int shm_ctx_sysv_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
+			 const struct shm_holders **out);
 /* The holders scan that sees @seg's kind, and the kind of hold that maps it. */
 int shm_seg_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
 		    const struct shm_holders **out);
