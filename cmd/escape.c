@@ -63,11 +63,26 @@ void out_put_hex(struct out *o, const char *prefix, unsigned char c)
 }
 
 /* Text for a terminal or a shell: bytes that could mislead become \xHH. */
+/* Whether @c goes out as it is in every text mode: the common case, copied in runs. */
+static bool plain_char(const struct out *o, unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '\\' && c != '"' && c != '$' && c != '`' &&
+	       !(c == ' ' && o->mode == OUT_RAW);
+}
+
 void out_put_escaped(struct out *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s);
 	for (size_t i = 0; i < n;) {
+		size_t run = i;
+		while (run < n && plain_char(o, p[run]))
+			run++;
+		if (run > i) {
+			out_put(o, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t len = utf8_len(p + i, n - i);

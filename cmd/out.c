@@ -97,12 +97,16 @@ static const char *time_text(struct out *o, int64_t t)
 	return o->last_time_text;
 }
 
+/* Constant texts, not snprintf: ls shows one per row. */
 static const char *status_text(uint64_t bits, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", bits & SHM_MODE_DEST ? "dest" : "",
-		 (bits & SHM_MODE_DEST) && (bits & SHM_MODE_LOCKED) ? "," : "",
-		 bits & SHM_MODE_LOCKED ? "locked" : "");
-	return buf[0] ? buf : "-";
+	(void)buf, (void)size;
+	switch (bits & (SHM_MODE_DEST | SHM_MODE_LOCKED)) {
+	case SHM_MODE_DEST: return "dest";
+	case SHM_MODE_LOCKED: return "locked";
+	case SHM_MODE_DEST | SHM_MODE_LOCKED: return "dest,locked";
+	default: return "-";
+	}
 }
 
 /*
@@ -395,6 +399,13 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	return 0;
 }
 
+static void measure_slow(struct out *o, const struct cell *cells)
+{
+	size_t start = o->arena_len;
+	row_text(o, cells); /* widths grow; the text is dropped */
+	o->arena_len = start;
+}
+
 void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
 {
 	if (o->mode != OUT_TABLE)
@@ -402,9 +413,20 @@ void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
 	struct cell cells[o->ncols ? o->ncols : 1];
 	for (size_t i = 0; i < o->ncols; i++)
 		column_get(ctx, o->cols[i], row, false, &cells[i]);
-	size_t start = o->arena_len;
-	row_text(o, cells); /* widths grow; the text is dropped */
-	o->arena_len = start;
+	char buf[64];
+	for (size_t i = 0; i < o->ncols; i++) {
+		if (cells[i].type == CELL_PIDS)
+			return measure_slow(o, cells);
+		/* Text that needs no escaping is as wide as it is long: no need to render it. */
+		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
+		const char *p = text;
+		while (*p > 0x20 && *p < 0x7f && *p != '\\')
+			p++;
+		if (*p || p == text)
+			return measure_slow(o, cells);
+		if ((size_t)(p - text) > o->width[i])
+			o->width[i] = (size_t)(p - text);
+	}
 }
 
 void out_stream(struct out *o)

@@ -32,6 +32,10 @@ size_t out_display_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
+	/* ASCII, nearly every cell: a column a byte. */
+	while (*p && *p < 0x80)
+		p++;
+	w = (size_t)(p - (const unsigned char *)s);
 	while (*p) {
 		uint32_t c = *p;
 		size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
