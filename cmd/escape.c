@@ -112,6 +112,14 @@ void out_put_json_string(struct out *o, const char *s)
 	size_t n = strlen(s);
 	out_putc(o, '"');
 	for (size_t i = 0; i < n;) {
+		size_t run = i;
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			out_put(o, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t len = utf8_len(p + i, n - i);

@@ -57,24 +57,23 @@ char *out_u64_text(uint64_t v, char buf[static 24])
 	return p;
 }
 
-/* @v in @base, zero-padded to @digits, after @prefix: what printf would do, faster. */
+/* @v in @base (8 or 16), zero-padded to @digits, after @prefix: what printf would do, faster. */
 static char *fixed_text(uint64_t v, unsigned base, int digits, const char *prefix,
 			char buf[static 24])
 {
 	static const char hex[] = "0123456789abcdef";
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = hex[v % base];
-		v /= base;
-	} while (v && n < 22);
-	while (n < digits)
-		tmp[n++] = '0';
-	size_t plen = strlen(prefix);
+	unsigned shift = base == 16 ? 4 : 3, mask = base - 1;
+	int n = 1;
+	for (uint64_t t = v >> shift; t; t >>= shift)
+		n++;
+	if (n < digits)
+		n = digits;
+	size_t plen = prefix[0] ? strlen(prefix) : 0;
 	memcpy(buf, prefix, plen);
-	for (int i = 0; i < n; i++)
-		buf[plen + (size_t)i] = tmp[n - 1 - i];
-	buf[plen + (size_t)n] = '\0';
+	char *p = buf + plen + n;
+	*p = '\0';
+	for (int i = 0; i < n; i++, v >>= shift)
+		*--p = hex[v & mask];
 	return buf;
 }
 
@@ -220,6 +219,9 @@ static void json_cell(struct out *o, const struct cell *c)
 	}
 }
 
+static void json_keys_make(struct out *o);
+static void json_keys_free(struct out *o);
+
 /* Starts a table or JSON array of @cols; @first: the document's first. */
 static int begin(struct out *o, const char *root, const struct column **cols, size_t ncols,
 		 bool first)
@@ -235,6 +237,7 @@ static int begin(struct out *o, const char *root, const struct column **cols, si
 	if (!o->width)
 		return -ENOMEM;
 	if (o->mode == OUT_JSON) {
+		json_keys_make(o);
 		out_puts(o, first ? "{" : ",");
 		out_put_json_string(o, root);
 		out_puts(o, ":[");
@@ -282,6 +285,7 @@ int out_section(struct out *o, const char *root, const struct column **cols, siz
 
 void out_free(struct out *o)
 {
+	json_keys_free(o);
 	free(o->lb);
 	o->lb = NULL;
 	free(o->arena);
@@ -290,12 +294,55 @@ void out_free(struct out *o)
 	o->width = NULL;
 }
 
-static void json_key(struct out *o, const char *name)
+/* "name": in lower case, made once per column, not once per row. */
+static void json_key(struct out *o, size_t i)
 {
+	if (o->json_keys && o->json_keys[i]) {
+		out_put(o, o->json_keys[i], o->json_key_len[i]);
+		return;
+	}
+	const char *name = o->cols[i]->name;
 	out_putc(o, '"');
 	for (const char *p = name; *p; p++)
 		out_putc(o, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
 	out_puts(o, "\":");
+}
+
+static void json_keys_free(struct out *o)
+{
+	for (size_t i = 0; o->json_keys && i < o->nkeys; i++)
+		free(o->json_keys[i]);
+	free(o->json_keys);
+	free(o->json_key_len);
+	o->json_keys = NULL;
+	o->json_key_len = NULL;
+	o->nkeys = 0;
+}
+
+/* Without memory the keys are made row by row, as before. */
+static void json_keys_make(struct out *o)
+{
+	json_keys_free(o);
+	o->json_keys = calloc(o->ncols ? o->ncols : 1, sizeof(*o->json_keys));
+	o->json_key_len = calloc(o->ncols ? o->ncols : 1, sizeof(*o->json_key_len));
+	if (!o->json_keys || !o->json_key_len) {
+		json_keys_free(o);
+		return;
+	}
+	o->nkeys = o->ncols;
+	for (size_t i = 0; i < o->ncols; i++) {
+		const char *name = o->cols[i]->name;
+		size_t n = strlen(name);
+		char *k = malloc(n + 4);
+		if (!k)
+			continue;
+		k[0] = '"';
+		for (size_t j = 0; j < n; j++)
+			k[j + 1] = (char)(name[j] >= 'A' && name[j] <= 'Z' ? name[j] - 'A' + 'a' : name[j]);
+		memcpy(k + n + 1, "\":", 3);
+		o->json_keys[i] = k;
+		o->json_key_len[i] = n + 3;
+	}
 }
 
 /* bash and zsh give UID and GID special meaning; zsh even acts on assignment. */
@@ -315,7 +362,7 @@ static void row_json(struct out *o, struct shm_ctx *ctx, const void *row,
 	for (size_t i = 0; i < o->ncols; i++) {
 		if (i)
 			out_putc(o, ',');
-		json_key(o, o->cols[i]->name);
+		json_key(o, i);
 		json_cell(o, &cells[i]);
 	}
 	if (o->json_extra)
@@ -399,6 +446,32 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	return 0;
 }
 
+/* The width of a number's text, known without making it; 0 when not that simple. */
+static size_t number_width(const struct out *o, const struct cell *c)
+{
+	uint64_t v = c->u;
+	size_t n = 1;
+	switch (c->type) {
+	case CELL_U64:
+		break;
+	case CELL_SIZE:
+		if (!o->bytes)
+			return 0;
+		break;
+	case CELL_KEY:
+		return v <= 0xffffffffu ? 10 : 0;
+	case CELL_MODE:
+		return v <= 07777 ? 4 : 0;
+	default:
+		return 0;
+	}
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
 static void measure_slow(struct out *o, const struct cell *cells)
 {
 	size_t start = o->arena_len;
@@ -417,6 +490,12 @@ void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
 	for (size_t i = 0; i < o->ncols; i++) {
 		if (cells[i].type == CELL_PIDS)
 			return measure_slow(o, cells);
+		size_t w = number_width(o, &cells[i]);
+		if (w) {
+			if (w > o->width[i])
+				o->width[i] = w;
+			continue;
+		}
 		/* Text that needs no escaping is as wide as it is long: no need to render it. */
 		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
 		const char *p = text;

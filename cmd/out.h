@@ -83,6 +83,8 @@ struct out {
 	/* JSON only: more members for a row (stat's attached processes) */
 	void (*json_extra)(struct out *o, struct shm_ctx *ctx, const void *row);
 	const char *root; /* JSON: the key of the current array */
+	char **json_keys;  /* JSON: each column's "name": text */
+	size_t *json_key_len, nkeys;
 	/*
 	 * Table streaming (out_measure, then out_stream): widths known up front,
 	 * each row printed as it comes instead of every cell kept in the arena.

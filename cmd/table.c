@@ -90,10 +90,9 @@ static void lb_pad(struct line_buf *lb, size_t n)
 	}
 }
 
-static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
-			size_t len)
+static void print_field_w(struct out *o, struct line_buf *lb, size_t i, const char *text,
+			  size_t len, size_t w)
 {
-	size_t w = out_display_width(text);
 	if (i)
 		lb_put(lb, " ", 1);
 	if (o->cols[i]->right)
@@ -101,6 +100,12 @@ static void print_field(struct out *o, struct line_buf *lb, size_t i, const char
 	lb_put(lb, text, len);
 	if (!o->cols[i]->right && i + 1 < o->ncols)
 		lb_pad(lb, o->width[i] - w);
+}
+
+static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
+			size_t len)
+{
+	print_field_w(o, lb, i, text, len, out_display_width(text));
 }
 
 void out_print_rows(struct out *o)
@@ -126,8 +131,18 @@ void out_print_rows(struct out *o)
 	const char *p = o->arena;
 	for (size_t r = o->printed; r < o->rows; r++) {
 		for (size_t i = 0; i < o->ncols; i++) {
-			size_t len = strlen(p);
-			print_field(o, lb, i, p, len);
+			/* ASCII, nearly every cell: its length is its width, one scan for both. */
+			const char *e = p;
+			while (*e && (unsigned char)*e < 0x80)
+				e++;
+			size_t len;
+			if (*e) {
+				len = (size_t)(e - p) + strlen(e);
+				print_field(o, lb, i, p, len);
+			} else {
+				len = (size_t)(e - p);
+				print_field_w(o, lb, i, p, len, len);
+			}
 			p += len + 1;
 		}
 		lb_put(lb, "\n", 1);

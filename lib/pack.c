@@ -13,17 +13,12 @@
 #include "internal.h"
 
 enum {
-	WORDS = (sizeof(struct shm_seg) + 7) / 8,
+	WORDS = sizeof(struct shm_seg) / 8,
 	MASK_BYTES = (WORDS + 7) / 8,
 };
 
 /* Records are whole words, so a record is its words and nothing else. */
 _Static_assert(sizeof(struct shm_seg) % 8 == 0, "struct shm_seg is not whole words");
-
-union seg_words {
-	struct shm_seg seg;
-	uint64_t w[WORDS];
-};
 
 void shm_pack_init(struct shm_pack *p)
 {
@@ -49,25 +44,24 @@ static int reserve(struct shm_pack *p, size_t more)
 /* Takes @seg's name (if any): the pack frees it. */
 int shm_pack_push(struct shm_pack *p, const struct shm_seg *seg)
 {
-	union seg_words cur, *last = (union seg_words *)(void *)p->last;
-	memset(&cur, 0, sizeof(cur));
-	memcpy(&cur.seg, seg, sizeof(*seg));
-	if (reserve(p, MASK_BYTES + sizeof(cur.w)) < 0)
+	const unsigned char *cur = (const unsigned char *)seg;
+	if (reserve(p, MASK_BYTES + WORDS * 8) < 0)
 		return -ENOMEM;
 	unsigned char *mask = p->buf + p->len, *at = mask + MASK_BYTES;
 	memset(mask, 0, MASK_BYTES);
 	for (size_t i = 0; i < WORDS; i++) {
-		if (p->n && cur.w[i] == last->w[i])
+		if (p->n && !memcmp(cur + 8 * i, p->last + 8 * i, 8))
 			continue;
 		mask[i / 8] |= (unsigned char)(1u << (i % 8));
-		memcpy(at, &cur.w[i], 8);
+		memcpy(at, cur + 8 * i, 8);
 		at += 8;
 	}
 	p->len = (size_t)(at - p->buf);
-	if (p->n && seg->kind == SHM_KIND_SYSV && last->seg.kind == SHM_KIND_SYSV &&
-	    seg->id < last->seg.id)
+	const struct shm_seg *last = (const struct shm_seg *)(const void *)p->last;
+	if (p->n && seg->kind == SHM_KIND_SYSV && last->kind == SHM_KIND_SYSV && seg->id < last->id)
 		p->sorted = false;
-	memcpy(last, &cur, sizeof(cur));
+	p->names += seg->name != NULL;
+	memcpy(p->last, seg, sizeof(*seg));
 	p->n++;
 	return 0;
 }
@@ -76,20 +70,18 @@ bool shm_pack_next(const struct shm_pack *p, size_t *pos, struct shm_seg *seg)
 {
 	if (*pos >= p->len)
 		return false;
-	union seg_words cur;
+	unsigned char *cur = (unsigned char *)seg;
 	if (*pos == 0)
-		memset(&cur, 0, sizeof(cur));
-	else
-		memcpy(&cur.seg, seg, sizeof(*seg));
+		memset(seg, 0, sizeof(*seg));
 	const unsigned char *mask = p->buf + *pos, *at = mask + MASK_BYTES;
-	for (size_t i = 0; i < WORDS; i++) {
-		if (!(mask[i / 8] & (1u << (i % 8))))
-			continue;
-		memcpy(&cur.w[i], at, 8);
-		at += 8;
+	/* Only the words that changed: a few set bits in mostly zero mask bytes. */
+	for (size_t b = 0; b < MASK_BYTES; b++) {
+		for (unsigned m = mask[b]; m; m &= m - 1) {
+			memcpy(cur + 8 * (b * 8 + (size_t)__builtin_ctz(m)), at, 8);
+			at += 8;
+		}
 	}
 	*pos = (size_t)(at - p->buf);
-	memcpy(seg, &cur.seg, sizeof(*seg));
 	return true;
 }
 
@@ -97,7 +89,7 @@ void shm_pack_free(struct shm_pack *p)
 {
 	size_t pos = 0;
 	struct shm_seg seg;
-	while (shm_pack_next(p, &pos, &seg))
+	while (p->names && shm_pack_next(p, &pos, &seg))
 		free(seg.name);
 	free(p->buf);
 	shm_pack_init(p);

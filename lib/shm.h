@@ -103,8 +103,9 @@ void shm_list_init(struct shm_list *list);
 struct shm_pack {
 	unsigned char *buf;
 	size_t len, cap, n;
-	bool sorted; /* System V ids ascending */
-	_Alignas(8) unsigned char last[sizeof(struct shm_seg) + 8];
+	size_t names; /* records with a name to free */
+	bool sorted;  /* System V ids ascending */
+	_Alignas(8) unsigned char last[sizeof(struct shm_seg)];
 };
 void shm_pack_init(struct shm_pack *p);
 int shm_pack_push(struct shm_pack *p, const struct shm_seg *seg);
