@@ -93,13 +93,34 @@ static void lb_pad(struct line_buf *lb, size_t n)
 static void print_field_w(struct out *o, struct line_buf *lb, size_t i, const char *text,
 			  size_t len, size_t w)
 {
+	size_t pad = o->width[i] > w ? o->width[i] - w : 0;
+	bool right = o->cols[i]->right;
+	if (!right && i + 1 == o->ncols)
+		pad = 0; /* no trailing blanks */
+	/* Straight into the buffer when it fits: one check, not one a piece. */
+	if (lb->len + 1 + pad + len <= sizeof(lb->data)) {
+		char *d = lb->data + lb->len;
+		if (i)
+			*d++ = ' ';
+		/* Pads and cells are a few bytes: loops beat library calls here. */
+		if (right)
+			for (size_t k = 0; k < pad; k++)
+				*d++ = ' ';
+		for (size_t k = 0; k < len; k++)
+			*d++ = text[k];
+		if (!right)
+			for (size_t k = 0; k < pad; k++)
+				*d++ = ' ';
+		lb->len = (size_t)(d - lb->data);
+		return;
+	}
 	if (i)
 		lb_put(lb, " ", 1);
-	if (o->cols[i]->right)
-		lb_pad(lb, o->width[i] - w);
+	if (right)
+		lb_pad(lb, pad);
 	lb_put(lb, text, len);
-	if (!o->cols[i]->right && i + 1 < o->ncols)
-		lb_pad(lb, o->width[i] - w);
+	if (!right)
+		lb_pad(lb, pad);
 }
 
 static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
