@@ -386,6 +386,8 @@ static void row_text(struct out *o, const struct cell *cells)
 			else
 				out_put_escaped(o, text);
 			out_putc(o, '\0');
+			if (o->streaming)
+				continue; /* out_measure saw this row: the widths are known */
 			size_t w = out_display_width(o->arena + start);
 			if (w > o->width[i])
 				o->width[i] = w;
