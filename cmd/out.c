@@ -35,11 +35,6 @@ void out_put(struct out *o, const char *s, size_t n)
 	o->arena_len += n;
 }
 
-void out_putc(struct out *o, char c)
-{
-	if (o->arena_len < o->arena_cap || reserve(o, 1) == 0)
-		o->arena[o->arena_len++] = c;
-}
 
 void out_puts(struct out *o, const char *s)
 {
@@ -179,9 +174,11 @@ static void json_cell(struct out *o, const struct cell *c)
 		return;
 	case CELL_U64:
 	case CELL_SIZE:
-	case CELL_MODE:
-		out_puts(o, out_u64_text(c->u, buf));
+	case CELL_MODE: {
+		const char *t = out_u64_text(c->u, buf);
+		out_put(o, t, (size_t)(buf + 23 - t));
 		return;
+	}
 	case CELL_TIME:
 		if (!c->i) {
 			out_puts(o, "null");
