@@ -62,21 +62,28 @@ void out_put_hex(struct out *o, const char *prefix, unsigned char c)
 	out_putc(o, hex[c & 15]);
 }
 
-/* Text for a terminal or a shell: bytes that could mislead become \xHH. */
 /* Whether @c goes out as it is in every text mode: the common case, copied in runs. */
-static bool plain_char(const struct out *o, unsigned char c)
+static bool plain_char(unsigned char c)
 {
-	return c > 0x20 && c < 0x7f && c != '\\' && c != '"' && c != '$' && c != '`' &&
-	       !(c == ' ' && o->mode == OUT_RAW);
+	return c > 0x20 && c < 0x7f && c != '\\' && c != '"' && c != '$' && c != '`';
 }
 
+/* Text for a terminal or a shell: bytes that could mislead become \xHH. */
 void out_put_escaped(struct out *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
+	/* A run of plain bytes first: most texts are one, and need no strlen. */
+	size_t i = 0;
+	while (plain_char(p[i]))
+		i++;
+	if (i)
+		out_put(o, s, i);
+	if (!p[i])
+		return;
+	size_t n = i + strlen(s + i);
+	while (i < n) {
 		size_t run = i;
-		while (run < n && plain_char(o, p[run]))
+		while (run < n && plain_char(p[run]))
 			run++;
 		if (run > i) {
 			out_put(o, (const char *)p + i, run - i);
