@@ -12,8 +12,9 @@
  *
  * Prints one line: wall seconds (CLOCK_MONOTONIC, from before the first fork
  * to after the last child is reaped), COMMAND's peak RSS in KiB (wait4's
- * ru_maxrss), and COMMAND's exit status (128+N for signal N). Exits 0 unless
- * timeit itself failed, so the caller decides what a status means.
+ * ru_maxrss), COMMAND's exit status (128+N for signal N), then its user and
+ * system CPU seconds and its minor page faults (the same wait4). Exits 0
+ * unless timeit itself failed, so the caller decides what a status means.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -147,6 +148,8 @@ int main(int argc, char **argv)
 	int code = status_code(st);
 	if (code == 0 && cat_pid > 0 && status_code(cat_st) != 0)
 		code = 200 + status_code(cat_st); /* the command was fine, cat was not */
-	printf("%.6f %ld %d\n", secs, ru.ru_maxrss, code);
+	printf("%.6f %ld %d %.6f %.6f %ld\n", secs, ru.ru_maxrss, code,
+	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6,
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6, ru.ru_minflt);
 	return 0;
 }

@@ -62,12 +62,34 @@ void out_put_hex(struct out *o, const char *prefix, unsigned char c)
 	out_putc(o, hex[c & 15]);
 }
 
+/* Whether @c goes out as it is in every text mode: the common case, copied in runs. */
+static bool plain_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && c != '\\' && c != '"' && c != '$' && c != '`';
+}
+
 /* Text for a terminal or a shell: bytes that could mislead become \xHH. */
 void out_put_escaped(struct out *o, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n = strlen(s);
-	for (size_t i = 0; i < n;) {
+	/* A run of plain bytes first: most texts are one, and need no strlen. */
+	size_t i = 0;
+	while (plain_char(p[i]))
+		i++;
+	if (i)
+		out_put(o, s, i);
+	if (!p[i])
+		return;
+	size_t n = i + strlen(s + i);
+	while (i < n) {
+		size_t run = i;
+		while (run < n && plain_char(p[run]))
+			run++;
+		if (run > i) {
+			out_put(o, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t len = utf8_len(p + i, n - i);
@@ -97,6 +119,14 @@ void out_put_json_string(struct out *o, const char *s)
 	size_t n = strlen(s);
 	out_putc(o, '"');
 	for (size_t i = 0; i < n;) {
+		size_t run = i;
+		while (run < n && p[run] >= 0x20 && p[run] < 0x7f && p[run] != '"' && p[run] != '\\')
+			run++;
+		if (run > i) {
+			out_put(o, (const char *)p + i, run - i);
+			i = run;
+			continue;
+		}
 		unsigned char c = p[i];
 		if (c >= 0x80) {
 			size_t len = utf8_len(p + i, n - i);

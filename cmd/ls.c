@@ -190,6 +190,96 @@ static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct colum
 	return EXIT_OK;
 }
 
+/*
+ * The plain listing (no sort, filter or extra kind, one namespace) in a packed
+ * list, the System V part straight from the slot walk; the table measured in
+ * one pass and printed in a second, so no full record and no rendered cell is
+ * kept per row. -EAGAIN: not that case, or the walk could not run; the caller
+ * then lists the usual way, which reports what failed.
+ */
+static bool plain(const struct ls_opts *o)
+{
+	const struct selection *s = &o->sel;
+	return !o->sort && !o->reverse && !s->all_ns && !s->filtered && !s->need_usage &&
+	       !s->memfd && !s->anon && !s->files && !s->gpu;
+}
+
+static int pack_one(const struct shm_seg *seg, void *arg)
+{
+	return shm_pack_push(arg, seg);
+}
+
+static int pack_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_pack *pack,
+		     int *status)
+{
+	bool all = !o->sel.sysv && !o->sel.posix;
+	if ((all || o->sel.sysv) && (shm_sysv_walk(ctx, pack_one, pack) < 0 || !pack->sorted))
+		return -EAGAIN;
+	if (!all && !o->sel.posix)
+		return 0;
+	struct selection posix = o->sel;
+	posix.sysv = false;
+	posix.posix = true;
+	struct shm_list list;
+	*status = select_list("ls", ctx, &posix, &list);
+	int r = 0;
+	shm_list_foreach(seg, &list) {
+		if (r == 0)
+			r = shm_pack_push(pack, seg);
+		else
+			free(seg->name);
+		seg->name = NULL; /* the pack's now */
+	}
+	shm_list_free(&list);
+	return r;
+}
+
+static int emit_pack(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,
+		     size_t ncols, const struct shm_pack *pack)
+{
+	struct out out;
+	struct shm_seg seg;
+	size_t pos = 0;
+	int r = out_init(&out, o->mode, !o->noheadings, o->bytes, cols, ncols, stdout,
+			   "segments");
+	if (r == 0 && o->mode == OUT_TABLE) {
+		while (shm_pack_next(pack, &pos, &seg))
+			out_measure(&out, ctx, &seg);
+		out_stream(&out);
+		pos = 0;
+	}
+	while (r == 0 && shm_pack_next(pack, &pos, &seg))
+		r = out_row(&out, ctx, &seg);
+	if (r == 0)
+		r = out_finish(&out);
+	out_free(&out);
+	if (r < 0) {
+		cmd_error_sys("ls", "stdout", r);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
+static int ls_plain(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,
+		    size_t ncols)
+{
+	struct shm_pack pack;
+	shm_pack_init(&pack);
+	int status = EXIT_OK;
+	int r = pack_list(ctx, o, &pack, &status);
+	if (r == -EAGAIN) {
+		shm_pack_free(&pack);
+		return -EAGAIN;
+	}
+	if (r < 0) {
+		cmd_error_sys("ls", NULL, r);
+		status = EXIT_FAIL;
+	}
+	int st = emit_pack(ctx, o, cols, ncols, &pack);
+	shm_pack_free(&pack);
+	return st != EXIT_OK ? st : status;
+}
+
 static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 {
 	struct ls_opts o = { .mode = OUT_TABLE };
@@ -243,6 +333,8 @@ static int ls_run(struct shm_ctx *ctx, int argc, const char **argv)
 		goto done;
 	}
 	o.sel.need_usage = needs_usage(cols, ncols, o.sort);
+	if (plain(&o) && (status = ls_plain(ctx, &o, cols, ncols)) != -EAGAIN)
+		goto done;
 	status = select_list("ls", ctx, &o.sel, &list);
 	sort_list(ctx, &o, &list);
 	int st = emit(ctx, &o, cols, ncols, &list);

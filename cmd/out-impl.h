@@ -7,7 +7,14 @@
 
 /* Appends to the arena; a failure sets o->oom, checked once per row. */
 void out_put(struct out *o, const char *s, size_t n);
-void out_putc(struct out *o, char c);
+/* One byte: inline, since JSON and the escapers add punctuation a byte at a time. */
+static inline void out_putc(struct out *o, char c)
+{
+	if (o->arena_len < o->arena_cap)
+		o->arena[o->arena_len++] = c;
+	else
+		out_put(o, &c, 1);
+}
 void out_puts(struct out *o, const char *s);
 void out_put_hex(struct out *o, const char *prefix, unsigned char c);
 /* @s for a terminal or shell in o->mode, or as a JSON string with its quotes. */
@@ -19,5 +26,7 @@ char *out_u64_text(uint64_t v, char buf[static 24]);
 size_t out_display_width(const char *s);
 /* Prints the rows held in the arena as an aligned table, and empties it. */
 void out_print_table(struct out *o);
+/* The same without ending the table: the rows not printed yet, headings first. */
+void out_print_rows(struct out *o);
 
 #endif

@@ -35,11 +35,6 @@ void out_put(struct out *o, const char *s, size_t n)
 	o->arena_len += n;
 }
 
-void out_putc(struct out *o, char c)
-{
-	if (o->arena_len < o->arena_cap || reserve(o, 1) == 0)
-		o->arena[o->arena_len++] = c;
-}
 
 void out_puts(struct out *o, const char *s)
 {
@@ -57,24 +52,23 @@ char *out_u64_text(uint64_t v, char buf[static 24])
 	return p;
 }
 
-/* @v in @base, zero-padded to @digits, after @prefix: what printf would do, faster. */
+/* @v in @base (8 or 16), zero-padded to @digits, after @prefix: what printf would do, faster. */
 static char *fixed_text(uint64_t v, unsigned base, int digits, const char *prefix,
 			char buf[static 24])
 {
 	static const char hex[] = "0123456789abcdef";
-	char tmp[24];
-	int n = 0;
-	do {
-		tmp[n++] = hex[v % base];
-		v /= base;
-	} while (v && n < 22);
-	while (n < digits)
-		tmp[n++] = '0';
-	size_t plen = strlen(prefix);
+	unsigned shift = base == 16 ? 4 : 3, mask = base - 1;
+	int n = 1;
+	for (uint64_t t = v >> shift; t; t >>= shift)
+		n++;
+	if (n < digits)
+		n = digits;
+	size_t plen = prefix[0] ? strlen(prefix) : 0;
 	memcpy(buf, prefix, plen);
-	for (int i = 0; i < n; i++)
-		buf[plen + (size_t)i] = tmp[n - 1 - i];
-	buf[plen + (size_t)n] = '\0';
+	char *p = buf + plen + n;
+	*p = '\0';
+	for (int i = 0; i < n; i++, v >>= shift)
+		*--p = hex[v & mask];
 	return buf;
 }
 
@@ -97,12 +91,16 @@ static const char *time_text(struct out *o, int64_t t)
 	return o->last_time_text;
 }
 
+/* Constant texts, not snprintf: ls shows one per row. */
 static const char *status_text(uint64_t bits, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s%s%s", bits & SHM_MODE_DEST ? "dest" : "",
-		 (bits & SHM_MODE_DEST) && (bits & SHM_MODE_LOCKED) ? "," : "",
-		 bits & SHM_MODE_LOCKED ? "locked" : "");
-	return buf[0] ? buf : "-";
+	(void)buf, (void)size;
+	switch (bits & (SHM_MODE_DEST | SHM_MODE_LOCKED)) {
+	case SHM_MODE_DEST: return "dest";
+	case SHM_MODE_LOCKED: return "locked";
+	case SHM_MODE_DEST | SHM_MODE_LOCKED: return "dest,locked";
+	default: return "-";
+	}
 }
 
 /*
@@ -176,9 +174,11 @@ static void json_cell(struct out *o, const struct cell *c)
 		return;
 	case CELL_U64:
 	case CELL_SIZE:
-	case CELL_MODE:
-		out_puts(o, out_u64_text(c->u, buf));
+	case CELL_MODE: {
+		const char *t = out_u64_text(c->u, buf);
+		out_put(o, t, (size_t)(buf + 23 - t));
 		return;
+	}
 	case CELL_TIME:
 		if (!c->i) {
 			out_puts(o, "null");
@@ -216,6 +216,9 @@ static void json_cell(struct out *o, const struct cell *c)
 	}
 }
 
+static void json_keys_make(struct out *o);
+static void json_keys_free(struct out *o);
+
 /* Starts a table or JSON array of @cols; @first: the document's first. */
 static int begin(struct out *o, const char *root, const struct column **cols, size_t ncols,
 		 bool first)
@@ -224,11 +227,14 @@ static int begin(struct out *o, const char *root, const struct column **cols, si
 	o->cols = cols;
 	o->ncols = ncols;
 	o->rows = 0;
+	o->printed = 0;
+	o->headed = false;
 	o->root = root;
 	o->width = calloc(ncols ? ncols : 1, sizeof(*o->width));
 	if (!o->width)
 		return -ENOMEM;
 	if (o->mode == OUT_JSON) {
+		json_keys_make(o);
 		out_puts(o, first ? "{" : ",");
 		out_put_json_string(o, root);
 		out_puts(o, ":[");
@@ -276,18 +282,64 @@ int out_section(struct out *o, const char *root, const struct column **cols, siz
 
 void out_free(struct out *o)
 {
+	json_keys_free(o);
+	free(o->lb);
+	o->lb = NULL;
 	free(o->arena);
 	free(o->width);
 	o->arena = NULL;
 	o->width = NULL;
 }
 
-static void json_key(struct out *o, const char *name)
+/* "name": in lower case, made once per column, not once per row. */
+static void json_key(struct out *o, size_t i)
 {
+	if (o->json_keys && o->json_keys[i]) {
+		out_put(o, o->json_keys[i], o->json_key_len[i]);
+		return;
+	}
+	const char *name = o->cols[i]->name;
 	out_putc(o, '"');
 	for (const char *p = name; *p; p++)
 		out_putc(o, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
 	out_puts(o, "\":");
+}
+
+static void json_keys_free(struct out *o)
+{
+	for (size_t i = 0; o->json_keys && i < o->nkeys; i++)
+		free(o->json_keys[i]);
+	free(o->json_keys);
+	free(o->json_key_len);
+	o->json_keys = NULL;
+	o->json_key_len = NULL;
+	o->nkeys = 0;
+}
+
+/* Without memory the keys are made row by row, as before. */
+static void json_keys_make(struct out *o)
+{
+	json_keys_free(o);
+	o->json_keys = calloc(o->ncols ? o->ncols : 1, sizeof(*o->json_keys));
+	o->json_key_len = calloc(o->ncols ? o->ncols : 1, sizeof(*o->json_key_len));
+	if (!o->json_keys || !o->json_key_len) {
+		json_keys_free(o);
+		return;
+	}
+	o->nkeys = o->ncols;
+	for (size_t i = 0; i < o->ncols; i++) {
+		const char *name = o->cols[i]->name;
+		size_t n = strlen(name);
+		char *k = malloc(n + 4);
+		if (!k)
+			continue;
+		k[0] = '"';
+		for (size_t j = 0; j < n; j++)
+			k[j + 1] = (char)(name[j] >= 'A' && name[j] <= 'Z' ? name[j] - 'A' + 'a' : name[j]);
+		memcpy(k + n + 1, "\":", 3);
+		o->json_keys[i] = k;
+		o->json_key_len[i] = n + 3;
+	}
 }
 
 /* bash and zsh give UID and GID special meaning; zsh even acts on assignment. */
@@ -307,7 +359,7 @@ static void row_json(struct out *o, struct shm_ctx *ctx, const void *row,
 	for (size_t i = 0; i < o->ncols; i++) {
 		if (i)
 			out_putc(o, ',');
-		json_key(o, o->cols[i]->name);
+		json_key(o, i);
 		json_cell(o, &cells[i]);
 	}
 	if (o->json_extra)
@@ -331,6 +383,8 @@ static void row_text(struct out *o, const struct cell *cells)
 			else
 				out_put_escaped(o, text);
 			out_putc(o, '\0');
+			if (o->streaming)
+				continue; /* out_measure saw this row: the widths are known */
 			size_t w = out_display_width(o->arena + start);
 			if (w > o->width[i])
 				o->width[i] = w;
@@ -382,9 +436,80 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	o->rows++;
 	if (o->oom)
 		return -ENOMEM;
+	if (o->streaming) {
+		out_print_rows(o);
+		return o->oom ? -ENOMEM : 0;
+	}
 	if (o->mode != OUT_TABLE && o->arena_len > ARENA_FLUSH)
 		return flush_arena(o);
 	return 0;
+}
+
+/* The width of a number's text, known without making it; 0 when not that simple. */
+static size_t number_width(const struct out *o, const struct cell *c)
+{
+	uint64_t v = c->u;
+	size_t n = 1;
+	switch (c->type) {
+	case CELL_U64:
+		break;
+	case CELL_SIZE:
+		if (!o->bytes)
+			return 0;
+		break;
+	case CELL_KEY:
+		return v <= 0xffffffffu ? 10 : 0;
+	case CELL_MODE:
+		return v <= 07777 ? 4 : 0;
+	default:
+		return 0;
+	}
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static void measure_slow(struct out *o, const struct cell *cells)
+{
+	size_t start = o->arena_len;
+	row_text(o, cells); /* widths grow; the text is dropped */
+	o->arena_len = start;
+}
+
+void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
+{
+	if (o->mode != OUT_TABLE)
+		return;
+	struct cell cells[o->ncols ? o->ncols : 1];
+	for (size_t i = 0; i < o->ncols; i++)
+		column_get(ctx, o->cols[i], row, false, &cells[i]);
+	char buf[64];
+	for (size_t i = 0; i < o->ncols; i++) {
+		if (cells[i].type == CELL_PIDS)
+			return measure_slow(o, cells);
+		size_t w = number_width(o, &cells[i]);
+		if (w) {
+			if (w > o->width[i])
+				o->width[i] = w;
+			continue;
+		}
+		/* Text that needs no escaping is as wide as it is long: no need to render it. */
+		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
+		const char *p = text;
+		while (*p > 0x20 && *p < 0x7f && *p != '\\')
+			p++;
+		if (*p || p == text)
+			return measure_slow(o, cells);
+		if ((size_t)(p - text) > o->width[i])
+			o->width[i] = (size_t)(p - text);
+	}
+}
+
+void out_stream(struct out *o)
+{
+	o->streaming = o->mode == OUT_TABLE;
 }
 
 int out_finish(struct out *o)

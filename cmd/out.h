@@ -83,6 +83,15 @@ struct out {
 	/* JSON only: more members for a row (stat's attached processes) */
 	void (*json_extra)(struct out *o, struct shm_ctx *ctx, const void *row);
 	const char *root; /* JSON: the key of the current array */
+	char **json_keys;  /* JSON: each column's "name": text */
+	size_t *json_key_len, nkeys;
+	/*
+	 * Table streaming (out_measure, then out_stream): widths known up front,
+	 * each row printed as it comes instead of every cell kept in the arena.
+	 */
+	bool streaming, headed;
+	size_t printed; /* rows already printed */
+	void *lb;       /* the table's line buffer, kept while streaming */
 	/* the last time formatted, since most rows share a few */
 	int64_t last_time;
 	char last_time_text[96];
@@ -92,6 +101,13 @@ struct out {
 int out_init(struct out *o, enum out_mode mode, bool headings, bool bytes,
 	     const struct column **cols, size_t ncols, FILE *f, const char *root);
 int out_row(struct out *o, struct shm_ctx *ctx, const void *row);
+/*
+ * Table mode, for a caller that can go over its rows twice: out_measure each
+ * row (widths only, nothing kept), then out_stream, then out_row each again;
+ * the rows are then printed as they come. Other modes ignore both.
+ */
+void out_measure(struct out *o, struct shm_ctx *ctx, const void *row);
+void out_stream(struct out *o);
 /* Ends the current table (or JSON array) and starts another, under @root, with @cols. */
 int out_section(struct out *o, const char *root, const struct column **cols, size_t ncols);
 /* Prints what is held and closes the document; -errno if stdout failed. */

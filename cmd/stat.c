@@ -134,6 +134,7 @@ static void print_holds(struct out *o, struct shm_ctx *ctx, const char *label,
 /*
  * The holders of @seg. An unattached System V segment has none to look for:
  * the scan of every process would only confirm the kernel's nattch of 0.
+ * An attached one is looked for in its creator and last attacher first.
  */
 static int holders_of(struct shm_ctx *ctx, const struct shm_seg *seg,
 		      const struct shm_holders **h)
@@ -143,6 +144,8 @@ static int holders_of(struct shm_ctx *ctx, const struct shm_seg *seg,
 		*h = &none;
 		return 0;
 	}
+	if (seg->kind == SHM_KIND_SYSV)
+		return shm_ctx_sysv_holders(ctx, seg, h);
 	return shm_seg_holders(ctx, seg, h);
 }
 

@@ -32,6 +32,10 @@ size_t out_display_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t w = 0;
+	/* ASCII, nearly every cell: a column a byte. */
+	while (*p && *p < 0x80)
+		p++;
+	w = (size_t)(p - (const unsigned char *)s);
 	while (*p) {
 		uint32_t c = *p;
 		size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
@@ -86,47 +90,93 @@ static void lb_pad(struct line_buf *lb, size_t n)
 	}
 }
 
+static void print_field_w(struct out *o, struct line_buf *lb, size_t i, const char *text,
+			  size_t len, size_t w)
+{
+	size_t pad = o->width[i] > w ? o->width[i] - w : 0;
+	bool right = o->cols[i]->right;
+	if (!right && i + 1 == o->ncols)
+		pad = 0; /* no trailing blanks */
+	/* Straight into the buffer when it fits: one check, not one a piece. */
+	if (lb->len + 1 + pad + len <= sizeof(lb->data)) {
+		char *d = lb->data + lb->len;
+		if (i)
+			*d++ = ' ';
+		/* Pads and cells are a few bytes: loops beat library calls here. */
+		if (right)
+			for (size_t k = 0; k < pad; k++)
+				*d++ = ' ';
+		for (size_t k = 0; k < len; k++)
+			*d++ = text[k];
+		if (!right)
+			for (size_t k = 0; k < pad; k++)
+				*d++ = ' ';
+		lb->len = (size_t)(d - lb->data);
+		return;
+	}
+	if (i)
+		lb_put(lb, " ", 1);
+	if (right)
+		lb_pad(lb, pad);
+	lb_put(lb, text, len);
+	if (!right)
+		lb_pad(lb, pad);
+}
+
 static void print_field(struct out *o, struct line_buf *lb, size_t i, const char *text,
 			size_t len)
 {
-	size_t w = out_display_width(text);
-	if (i)
-		lb_put(lb, " ", 1);
-	if (o->cols[i]->right)
-		lb_pad(lb, o->width[i] - w);
-	lb_put(lb, text, len);
-	if (!o->cols[i]->right && i + 1 < o->ncols)
-		lb_pad(lb, o->width[i] - w);
+	print_field_w(o, lb, i, text, len, out_display_width(text));
 }
 
-void out_print_table(struct out *o)
+void out_print_rows(struct out *o)
 {
-	struct line_buf *lb = malloc(sizeof(*lb));
-	if (!lb) {
+	struct line_buf *lb = o->lb;
+	if (!lb && !(lb = o->lb = malloc(sizeof(*lb)))) {
 		o->oom = true;
 		return;
 	}
-	lb->f = o->f;
-	lb->len = 0;
-	if (o->headings) {
-		for (size_t i = 0; i < o->ncols; i++)
-			if (strlen(o->cols[i]->name) > o->width[i])
-				o->width[i] = strlen(o->cols[i]->name);
-		for (size_t i = 0; i < o->ncols; i++)
-			print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
-		lb_put(lb, "\n", 1);
+	if (!o->headed) {
+		lb->f = o->f;
+		lb->len = 0;
+		o->headed = true;
+		if (o->headings) {
+			for (size_t i = 0; i < o->ncols; i++)
+				if (strlen(o->cols[i]->name) > o->width[i])
+					o->width[i] = strlen(o->cols[i]->name);
+			for (size_t i = 0; i < o->ncols; i++)
+				print_field(o, lb, i, o->cols[i]->name, strlen(o->cols[i]->name));
+			lb_put(lb, "\n", 1);
+		}
 	}
 	const char *p = o->arena;
-	for (size_t r = 0; r < o->rows; r++) {
+	for (size_t r = o->printed; r < o->rows; r++) {
 		for (size_t i = 0; i < o->ncols; i++) {
-			size_t len = strlen(p);
-			print_field(o, lb, i, p, len);
+			/* ASCII, nearly every cell: its length is its width, one scan for both. */
+			const char *e = p;
+			while (*e && (unsigned char)*e < 0x80)
+				e++;
+			size_t len;
+			if (*e) {
+				len = (size_t)(e - p) + strlen(e);
+				print_field(o, lb, i, p, len);
+			} else {
+				len = (size_t)(e - p);
+				print_field_w(o, lb, i, p, len, len);
+			}
 			p += len + 1;
 		}
 		lb_put(lb, "\n", 1);
 	}
-	lb_flush(lb);
-	free(lb);
+	o->printed = o->rows;
 	o->arena_len = 0;
 }
 
+void out_print_table(struct out *o)
+{
+	out_print_rows(o);
+	if (o->lb)
+		lb_flush(o->lb);
+	free(o->lb);
+	o->lb = NULL;
+}

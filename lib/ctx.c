@@ -54,6 +54,10 @@ struct shm_ctx {
 	 */
 	struct shm_holders holders[SHM_SCAN_ALL + 1];
 	int holders_state[SHM_SCAN_ALL + 1]; /* 0 not scanned, 1 scanned, <0 the scan's error */
+	struct shm_holders one; /* shm_ctx_sysv_holders: one segment's, when quick */
+	int one_id;
+	uint64_t one_ns;
+	bool one_ok;
 };
 
 static void cache_free(struct cache *c)
@@ -122,6 +126,7 @@ void shm_ctx_free(struct shm_ctx *ctx)
 	free(ctx->shm_devs);
 	for (size_t i = 0; i <= SHM_SCAN_ALL; i++)
 		shm_holders_free(&ctx->holders[i]);
+	shm_holders_free(&ctx->one);
 	free(ctx->proc_root);
 	free(ctx->shm_dir);
 	free(ctx);
@@ -550,6 +555,27 @@ int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_hol
 	if (ctx->holders_state[i] < 0)
 		return ctx->holders_state[i];
 	*out = &ctx->holders[i];
+	return 0;
+}
+
+int shm_ctx_sysv_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
+			 const struct shm_holders **out)
+{
+	if (ctx->one_ok && ctx->one_id == seg->id && ctx->one_ns == seg->ipc_ns) {
+		*out = &ctx->one;
+		return 0;
+	}
+	shm_holders_free(&ctx->one);
+	ctx->one_ok = false;
+	int r = shm_sysv_holders_quick(ctx, seg, &ctx->one);
+	if (r == -EAGAIN)
+		return shm_ctx_holders_for(ctx, 0, out);
+	if (r < 0)
+		return r;
+	ctx->one_ok = true;
+	ctx->one_id = seg->id;
+	ctx->one_ns = seg->ipc_ns;
+	*out = &ctx->one;
 	return 0;
 }
 

@@ -494,6 +494,63 @@ int shm_holders_scan(struct shm_ctx *ctx, unsigned what, struct shm_holders *out
 	return 0;
 }
 
+/* The attachments of @seg among @h's holds. */
+static size_t sysv_count(const struct shm_holders *h, const struct shm_seg *seg)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += h->v[i].kind == SHM_HOLD_SYSV && h->v[i].shmid == seg->id &&
+		     h->v[i].ipc_ns == seg->ipc_ns;
+	return n;
+}
+
+/*
+ * The kernel's nattch is the exact number of attachments (a split mapping
+ * counts twice, as it shows twice in maps), and its creator and last attacher
+ * are named: when those two processes, in the segment's IPC namespace, account
+ * for all of them, no other process can hold one, and the scan of every
+ * process is not needed. Anything short of that (another attacher, one that
+ * moved to another IPC namespace, maps we may not read) is -EAGAIN: the caller
+ * scans every process, which alone can say what it could not see.
+ */
+int shm_sysv_holders_quick(struct shm_ctx *ctx, const struct shm_seg *seg,
+			   struct shm_holders *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (seg->kind != SHM_KIND_SYSV || !seg->ipc_ns || !(seg->fields & SHM_F_NATTCH) ||
+	    seg->nattch == 0 || !(seg->fields & SHM_F_CPID) || !(seg->fields & SHM_F_LPID))
+		return -EAGAIN;
+	struct scan *s = calloc(1, sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	s->ctx = ctx;
+	s->h = out;
+	int r = scan_setup(s);
+	pid_t pids[2] = { seg->lpid, seg->cpid };
+	for (int i = 0; r == 0 && i < 2; i++) {
+		if (pids[i] <= 0 || (i == 1 && pids[1] == pids[0]))
+			continue;
+		char pid_s[24];
+		snprintf(pid_s, sizeof(pid_s), "%d", (int)pids[i]);
+		bool hidden = false;
+		r = scan_maps(s, pids[i], pid_s, &hidden);
+		if (r == 0 && hidden)
+			r = -EAGAIN;
+	}
+	free(s->mnts);
+	free(s->tmpfs_devs);
+	free(s);
+	if (r == 0 && sysv_count(out, seg) < seg->nattch)
+		r = -EAGAIN;
+	if (r < 0) {
+		shm_holders_free(out);
+		return r;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), hold_cmp);
+	return 0;
+}
+
 void shm_holders_free(struct shm_holders *h)
 {
 	for (size_t i = 0; i < h->n; i++)

@@ -94,6 +94,23 @@ struct shm_list {
 	for (struct shm_seg *seg = (list)->v; seg && seg < (list)->v + (list)->n; seg++)
 
 void shm_list_init(struct shm_list *list);
+/*
+ * A packed list, for many records read once in order: each kept as the
+ * words that differ from the previous one. shm_pack_next walks it from
+ * *pos = 0 with the same @seg each call (it holds the previous record);
+ * names stay the pack's, freed by shm_pack_free.
+ */
+struct shm_pack {
+	unsigned char *buf;
+	size_t len, cap, n;
+	size_t names; /* records with a name to free */
+	bool sorted;  /* System V ids ascending */
+	_Alignas(8) unsigned char last[sizeof(struct shm_seg)];
+};
+void shm_pack_init(struct shm_pack *p);
+int shm_pack_push(struct shm_pack *p, const struct shm_seg *seg);
+bool shm_pack_next(const struct shm_pack *p, size_t *pos, struct shm_seg *seg);
+void shm_pack_free(struct shm_pack *p);
 void shm_list_free(struct shm_list *list);
 int shm_list_push(struct shm_list *list, struct shm_seg **out);
 
@@ -341,6 +358,18 @@ int shm_ctx_holders(struct shm_ctx *ctx, bool with_fds, const struct shm_holders
 /* The same, collecting what @what (enum shm_scan bits) asks and no more. */
 int shm_ctx_holders_for(struct shm_ctx *ctx, unsigned what, const struct shm_holders **out);
 int shm_holders_scan(struct shm_ctx *ctx, unsigned what, struct shm_holders *out);
+/*
+ * One System V segment's attachments from its creator and last attacher
+ * alone, when those hold all nattch of them; -EAGAIN when they do not.
+ */
+int shm_sysv_holders_quick(struct shm_ctx *ctx, const struct shm_seg *seg,
+			   struct shm_holders *out);
+/*
+ * The holders of one System V segment: the quick answer when there is one,
+ * else the scan of every process. Valid until the next call for another segment.
+ */
+int shm_ctx_sysv_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
+			 const struct shm_holders **out);
 /* The holders scan that sees @seg's kind, and the kind of hold that maps it. */
 int shm_seg_holders(struct shm_ctx *ctx, const struct shm_seg *seg,
 		    const struct shm_holders **out);

@@ -143,3 +143,49 @@ holder_pids() {
 	run ns setpriv --reuid=65534 --regid=65534 --clear-groups "$SHMTOOL_BIN" usage
 	assert_success
 }
+
+# Starts the attach helper as nobody, its ready file where nobody may write: the
+# namespace's own /dev/shm, so it is looked for from inside.
+attach_as_nobody() {
+	local ready=/dev/shm/.ready-$RANDOM$RANDOM i
+	ns setpriv --reuid=65534 --regid=65534 --clear-groups "$HELPERS/attach" "$@" "$ready" 3>&- &
+	BG_PIDS+=($!)
+	for i in $(seq 300); do
+		ns rm "$ready" 2>/dev/null && return 0
+		sleep 0.02
+	done
+	echo "attach did not come up" >&2
+	return 1
+}
+
+@test "holders: stat finds all nattch attachments in the last attacher, and then no process is hidden" {
+	local id pid
+	id=$(shmtool create -s 8K -m 0666)
+	attach_as_nobody "$id" rw 2
+	pid=$(ns_pid_of attach)
+	# nobody cannot read root's maps, but the two attachments nattch counts are both found
+	run ns setpriv --reuid=65534 --regid=65534 --clear-groups "$SHMTOOL_BIN" stat "$id"
+	assert_success
+	assert_line 'attached: 1 process'
+	[ "$(grep -cE "^  $pid +0x[0-9a-f]+-0x[0-9a-f]+ rw attach$" <<<"$output")" -eq 2 ]
+	refute_line --regexp '^hidden:'
+	run ns setpriv --reuid=65534 --regid=65534 --clear-groups "$SHMTOOL_BIN" stat --json "$id"
+	echo "$output" | jq -e --argjson p "$pid" '.segments[0] | .nattch == 2 and
+		.hidden_processes == 0 and (.attached | length == 2) and all(.attached[]; .pid == $p)'
+}
+
+@test "holders: an attacher stat cannot see makes it scan every process and say so, never guess" {
+	local id mine
+	id=$(shmtool create -s 8K -m 0666)
+	attach "$id"
+	attach_as_nobody "$id" ro
+	mine=$(ns_pid_of attach)
+	run ns setpriv --reuid=65534 --regid=65534 --clear-groups "$SHMTOOL_BIN" stat "$id"
+	assert_success
+	assert_line 'attached: 1 process'
+	assert_line --regexp "^  $mine +0x[0-9a-f]+-0x[0-9a-f]+ r- attach$"
+	assert_line --regexp '^hidden: +[0-9]+ process(es)? not visible'
+	# as root both are found, the first one by the scan of every process
+	run shmtool stat --json "$id"
+	echo "$output" | jq -e '.segments[0] | .nattch == 2 and (.attached | length == 2)'
+}
