@@ -23,6 +23,7 @@ cat coreutils
 cc gcc
 chmod coreutils
 chown coreutils
+chroot coreutils
 cmp diffutils
 comm coreutils
 cp coreutils
@@ -92,7 +93,7 @@ ESSENTIAL='bash dash'
 # (subcommand names, words in messages and comments).
 NOT_RUN='apt-get as col column dir file free groups last link more nl opt passwd
 	script size sum users write promtool prometheus strings unlink m4
-	node w watch which who'
+	node w watch which who docker'
 
 @test "deps: every command the suite runs is installed" {
 	local cmd pkg missing=()
