@@ -141,9 +141,13 @@ static struct poptOption ls_options[] = {
 
 static void print_columns_help(void)
 {
+	int width = 0;
+	for (const struct column *col = shm_columns; col->name; col++)
+		if ((int)strlen(col->name) > width)
+			width = (int)strlen(col->name);
 	fputs("\nColumns:\n", stdout);
 	for (const struct column *col = shm_columns; col->name; col++)
-		printf("  %-8s %s\n", col->name, col->help);
+		printf("  %-*s %s\n", width, col->name, col->help);
 	printf("Default: %s\nWith -A: %s\n", LS_DEFAULT_COLUMNS, LS_DEFAULT_COLUMNS_NS);
 }
 

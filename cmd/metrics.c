@@ -91,6 +91,13 @@ static void seg_labels(struct shm_ctx *ctx, FILE *f, const struct shm_seg *seg)
 	label(f, "key", seg->fields & SHM_F_KEY ? buf : "", false);
 	column_get(ctx, column_find("OWNER"), seg, false, &c);
 	label(f, "owner", c.s, false);
+	/* Only -A and --ns set a namespace: two namespaces may share an id and key. */
+	if (seg->nspid > 0) {
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)seg->ipc_ns);
+		label(f, "ns", buf, false);
+		column_get(ctx, column_find("CONTAINER"), seg, false, &c);
+		label(f, "container", c.type == CELL_STR ? c.s : "", false);
+	}
 	fputc('}', f);
 }
 

@@ -348,7 +348,9 @@ int main(int argc, const char **argv)
 	if (cmd && asks_help(nrest, rest)) {
 		/* Only the help, not an error about an option before it. */
 		const char *help_args[] = { rest[0], "--help", NULL };
-		status = run_command(&g, cmd, 2, help_args);
+		struct globals here = g;
+		here.ns = NULL; /* nor a namespace to enter first */
+		status = run_command(&here, cmd, 2, help_args);
 	} else {
 		status = cmd ? run_command(&g, cmd, nrest, rest) : unknown_command(rest[0]);
 	}

@@ -217,3 +217,40 @@ rooted_container() {
 	run --separate-stderr shmtool rm -A /x
 	assert_failure 2
 }
+
+@test "namespaces: metrics -A tells namespaces apart by labels; --ns PID CMD --help is only help" {
+	local c1 home n1
+	container; c1=$CPID
+	in_c "$c1" create -s 4K 0x10 >/dev/null
+	shmtool create -s 8K 0x10 >/dev/null
+	home=$(ns readlink /proc/self/ns/ipc | tr -dc 0-9)
+	n1=$(ns_of "$c1")
+	run shmtool metrics -A --min-size 0
+	assert_success
+	assert_line "shmtool_segment_size_bytes{type=\"sysv\",id=\"0\",key=\"0x00000010\",owner=\"root\",ns=\"$n1\",container=\"\"} 4096"
+	assert_line "shmtool_segment_size_bytes{type=\"sysv\",id=\"0\",key=\"0x00000010\",owner=\"root\",ns=\"$home\",container=\"\"} 8192"
+	# Without -A, one namespace: no ns label.
+	run shmtool metrics --min-size 0
+	assert_line 'shmtool_segment_size_bytes{type="sysv",id="0",key="0x00000010",owner="root"} 8192'
+	# Help needs no namespace, and does not enter one that does not exist.
+	run shmtool --ns 999999 ls --help
+	assert_success
+	assert_line --partial 'Usage: shmtool ls'
+	run shmtool --ns "$c1" stat --help
+	assert_success
+	assert_line --partial 'Usage: shmtool stat'
+}
+
+@test "namespaces: ls --help aligns every column's help, CONTAINER too" {
+	run shmtool ls --help
+	assert_success
+	local col rest starts=()
+	while read -r col rest; do
+		local line
+		line=$(grep -m1 "^  $col " <<<"$output")
+		local pre=${line%%"$rest"}
+		starts+=("${#pre}")
+	done < <(sed -n '/^Columns:/,/^Default:/p' <<<"$output" | sed '1d;$d')
+	[ "${#starts[@]}" -gt 10 ]
+	[ "$(printf '%s\n' "${starts[@]}" | sort -u | wc -l)" -eq 1 ]
+}
