@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -159,12 +160,45 @@ static int pwrite_all(int fd, const uint8_t *buf, size_t len, uint64_t at)
 	return 0;
 }
 
+/*
+ * A regular input is copied by the kernel, page cache to page cache, without
+ * a pass through our memory. Any error (EXDEV across file system types, an
+ * old kernel, a read or write failure) leaves the rest to read and pwrite,
+ * from where it stopped: those say which side failed.
+ */
+static uint64_t copy_in_kernel(struct job *j, int fd)
+{
+	/* copy_file_range stays within one tmpfs; sendfile(2) crosses to another. */
+	bool same_fs = true;
+	uint64_t done = 0;
+	while (done < j->len) {
+		size_t want = j->len - done < (1u << 30) ? (size_t)(j->len - done) : (1u << 30);
+		loff_t at = (loff_t)(j->offset + done);
+		ssize_t n = same_fs ? copy_file_range(j->in, NULL, fd, &at, want, 0)
+				    : sendfile(fd, j->in, NULL, want);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && same_fs && errno == EXDEV &&
+		    lseek(fd, (off_t)(j->offset + done), SEEK_SET) >= 0) {
+			same_fs = false;
+			continue;
+		}
+		if (n <= 0)
+			break;
+		done += (uint64_t)n;
+	}
+	return done;
+}
+
 /* A file another process may truncate: pwrite, which a shrink cannot turn into SIGBUS. */
 static int to_file(struct job *j, int fd)
 {
+	uint64_t done = j->regular ? copy_in_kernel(j, fd) : 0;
+	if (done == j->len)
+		return EXIT_OK;
 	uint8_t *bounce = j->regular ? malloc(CHUNK) : NULL;
 	int status = j->regular && !bounce ? read_error(j, -ENOMEM) : EXIT_OK;
-	for (uint64_t done = 0; status == EXIT_OK && done < j->len;) {
+	while (status == EXIT_OK && done < j->len) {
 		size_t want = j->len - done < CHUNK ? (size_t)(j->len - done) : CHUNK;
 		uint8_t *src = j->regular ? bounce : j->buf + done;
 		ssize_t n = j->regular ? read_some(j->in, bounce, want) : (ssize_t)want;

@@ -159,3 +159,23 @@ filled() {
 	assert_success
 	ns cmp -n 512K /dev/shm/big "$BATS_TEST_TMPDIR/again"
 }
+
+@test "write: a file on the same tmpfs, or another, from where its offset stands, lands byte for byte" {
+	# The kernel copies a regular file: within /dev/shm (copy_file_range),
+	# to a System V segment's own tmpfs (sendfile), and from a file read part way.
+	ID=$(shmtool create -s 3M)
+	shmtool create -s 3M /obj >/dev/null
+	head -c 3000000 /dev/urandom > "$BATS_TEST_TMPDIR/src"
+	ns cp "$BATS_TEST_TMPDIR/src" /dev/shm/src
+	for seg in "$ID" /obj; do
+		ns sh -c '"$1" write -o 7 "$2" /dev/shm/src' sh "$SHMTOOL_BIN" "$seg"
+		shmtool cat -o 7 -l 3000000 "$seg" | cmp - "$BATS_TEST_TMPDIR/src"
+		[ "$(shmtool cat -l 7 "$seg" | tr -d '\0' | wc -c)" -eq 0 ]
+		shmtool write -o 1 "$seg" "$BATS_TEST_TMPDIR/src"
+		shmtool cat -o 1 -l 3000000 "$seg" | cmp - "$BATS_TEST_TMPDIR/src"
+		# Standard input already read 1000 bytes into the file: the rest is written.
+		ns sh -c '{ dd of=/dev/null bs=1000 count=1 2>/dev/null; "$1" write "$2"; } < /dev/shm/src' \
+			sh "$SHMTOOL_BIN" "$seg"
+		shmtool cat -l 2999000 "$seg" | cmp - <(tail -c +1001 "$BATS_TEST_TMPDIR/src")
+	done
+}
