@@ -28,5 +28,11 @@ size_t out_display_width(const char *s);
 void out_print_table(struct out *o);
 /* The same without ending the table: the rows not printed yet, headings first. */
 void out_print_rows(struct out *o);
+/*
+ * Once the widths are known (streaming): cell @i of the current line, @len
+ * bytes that take @width columns, headings first; then the line's end.
+ */
+void out_table_field(struct out *o, size_t i, const char *text, size_t len, size_t width);
+void out_table_eol(struct out *o);
 
 #endif

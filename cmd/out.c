@@ -411,6 +411,40 @@ static void row_text(struct out *o, const struct cell *cells)
 		out_putc(o, '\n');
 }
 
+/*
+ * A table row once the widths are known: each cell straight to the line with
+ * its padding. Plain ASCII, nearly every cell, is its own width; anything
+ * else is escaped in the arena first, and measured.
+ */
+static void row_table_direct(struct out *o, const struct cell *cells)
+{
+	char buf[64];
+	for (size_t i = 0; i < o->ncols; i++) {
+		const struct cell *c = &cells[i];
+		const char *text = cell_text(o, c, buf, sizeof(buf));
+		const char *e = text;
+		while (*e > 0x20 && *e < 0x7f && *e != '\\')
+			e++;
+		bool pids = c->type == CELL_PIDS && each_pid(c, NULL, o);
+		if (!*e && e != text && !pids) {
+			out_table_field(o, i, text, (size_t)(e - text), (size_t)(e - text));
+			continue;
+		}
+		size_t start = o->arena_len;
+		if (pids)
+			each_pid(c, pid_item, o);
+		else
+			out_put_escaped(o, text[0] ? text : "-");
+		out_putc(o, '\0');
+		if (o->oom)
+			return;
+		const char *t = o->arena + start;
+		out_table_field(o, i, t, o->arena_len - start - 1, out_display_width(t));
+		o->arena_len = start;
+	}
+	out_table_eol(o);
+}
+
 void out_text(struct out *o, const char *s)
 {
 	out_puts(o, s);
@@ -429,6 +463,11 @@ int out_row(struct out *o, struct shm_ctx *ctx, const void *row)
 	struct cell cells[o->ncols ? o->ncols : 1];
 	for (size_t i = 0; i < o->ncols; i++)
 		column_get(ctx, o->cols[i], row, false, &cells[i]);
+	if (o->mode == OUT_TABLE && o->streaming && o->printed == o->rows) {
+		row_table_direct(o, cells);
+		o->printed = ++o->rows;
+		return o->oom ? -ENOMEM : 0;
+	}
 	if (o->mode == OUT_JSON)
 		row_json(o, ctx, row, cells);
 	else

@@ -129,12 +129,13 @@ static void print_field(struct out *o, struct line_buf *lb, size_t i, const char
 	print_field_w(o, lb, i, text, len, out_display_width(text));
 }
 
-void out_print_rows(struct out *o)
+/* The line buffer, with the headings in it once: NULL when out of memory. */
+static struct line_buf *table_begin(struct out *o)
 {
 	struct line_buf *lb = o->lb;
 	if (!lb && !(lb = o->lb = malloc(sizeof(*lb)))) {
 		o->oom = true;
-		return;
+		return NULL;
 	}
 	if (!o->headed) {
 		lb->f = o->f;
@@ -149,6 +150,27 @@ void out_print_rows(struct out *o)
 			lb_put(lb, "\n", 1);
 		}
 	}
+	return lb;
+}
+
+void out_table_field(struct out *o, size_t i, const char *text, size_t len, size_t width)
+{
+	struct line_buf *lb = o->headed ? o->lb : table_begin(o);
+	if (lb)
+		print_field_w(o, lb, i, text, len, width);
+}
+
+void out_table_eol(struct out *o)
+{
+	if (o->lb)
+		lb_put(o->lb, "\n", 1);
+}
+
+void out_print_rows(struct out *o)
+{
+	struct line_buf *lb = table_begin(o);
+	if (!lb)
+		return;
 	const char *p = o->arena;
 	for (size_t r = o->printed; r < o->rows; r++) {
 		for (size_t i = 0; i < o->ncols; i++) {

@@ -319,8 +319,12 @@ int shm_sysv_walk(struct shm_ctx *ctx, int (*fn)(const struct shm_seg *seg, void
 	/* A /proc of the caller's choosing (tests, fuzzing) is where segments come from. */
 	if (strcmp(shm_ctx_proc_root(ctx), "/proc"))
 		return -ENOSYS;
-	struct shm_info info;
-	int max = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
+	/*
+	 * IPC_INFO gives the highest slot in use as SHM_INFO does, without the
+	 * kernel first summing every segment's rss and swap under its locks.
+	 */
+	struct shminfo info;
+	int max = shmctl(0, IPC_INFO, (struct shmid_ds *)(void *)&info);
 	if (max < 0)
 		return -errno;
 	size_t found = 0;
@@ -340,8 +344,11 @@ int shm_sysv_walk(struct shm_ctx *ctx, int (*fn)(const struct shm_seg *seg, void
 			return r;
 		found++;
 	}
-	/* EINVAL for every slot of a kernel that has segments: no SHM_STAT_ANY. */
-	return found == 0 && info.used_ids > 0 ? -ENOSYS : 0;
+	/*
+	 * EINVAL for every slot below a highest one in use: no SHM_STAT_ANY (or
+	 * every segment went meanwhile, and /proc says so too).
+	 */
+	return found == 0 && max >= 0 ? -ENOSYS : 0;
 }
 
 static int push_copy(const struct shm_seg *seg, void *arg)
