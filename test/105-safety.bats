@@ -174,3 +174,26 @@ try_memfd_ref() {
 		[ "$status" -ne 137 ] || { echo "shmtool $args hung"; false; }
 	done
 }
+
+@test "safety: a pid reused a second after the segment was made is not taken for its creator" {
+	# Made early in a second, so that the reuse below comes under 2 s after
+	# the ctime (whole seconds): the old rule, ctime + 2, took it for the creator.
+	while [ "$(date +%N)" -ge 100000000 ]; do sleep 0.01; done
+	local id cpid
+	id=$(shmtool create -s 4K)
+	cpid=$(shmtool ls --sysv -n --raw -o ID,CPID | awk -v id="$id" '$1 == id { print $2 }')
+	[ -n "$cpid" ]
+	sleep 1.05
+	# The next process of the test's PID namespace gets the creator's pid.
+	ns sh -c 'echo $(($1 - 1)) > /proc/sys/kernel/ns_last_pid; sleep 100 & wait' sh "$cpid" &
+	BG_PIDS+=($!)
+	local i
+	for i in $(seq 100); do
+		[ "$(ns cat "/proc/$cpid/comm" 2>/dev/null)" = sleep ] && break
+		sleep 0.05
+	done
+	[ "$(ns cat "/proc/$cpid/comm")" = sleep ]
+	run shmtool --pidns-only ls --orphaned --sysv -n --raw -o ID,COMMAND
+	assert_success
+	assert_output "$id -"
+}
