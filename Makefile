@@ -181,7 +181,10 @@ $(VG_SHIM): test/fuzz/valgrind-shmctl.c
 	@mkdir -p $(dir $@)
 	$(QUIET_CC)$(CC) -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -shared -fPIC -o $@ $< -ldl
 
-check-valgrind: $(BIN) $(VG_SHIM) helpers
+# What check-valgrind needs, built once before two of them run side by side.
+valgrind-deps: $(BIN) $(VG_SHIM) helpers
+
+check-valgrind: valgrind-deps
 	@if [ -n "$(SAN_FLAGS)" ]; then echo "check-valgrind: not with SANITIZE=1" >&2; exit 2; fi
 	@rm -rf $(VG_DIR) && mkdir -p $(VG_DIR)/logs && chmod 1777 $(VG_DIR)/logs
 	@cp $(BIN) $(VG_DIR)/shmtool.bin && cp $(VG_SHIM) $(VG_DIR)/shmctl.so
@@ -202,7 +205,7 @@ check-valgrind: $(BIN) $(VG_SHIM) helpers
 	echo "check-valgrind: $$(( $$(date +%s) - start )) s"; \
 	exit $$status
 
-.PHONY: fuzz fuzz-build check-valgrind
+.PHONY: fuzz fuzz-build check-valgrind valgrind-deps
 
 # Keep the targets' own objects: make would delete them as intermediates.
 .SECONDARY: $(patsubst %,$(FUZZ_BUILD)/test/fuzz/%.o,$(FUZZ_TARGETS))
