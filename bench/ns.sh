@@ -30,12 +30,12 @@ trap cleanup EXIT
 for i in $(seq "$NS"); do
 	unshare --ipc --mount --pid --fork --propagation private sh -c \
 		'mount -t tmpfs -o size=1m c /dev/shm && "$1" "$2" && : > "$3" && exec sleep 100000' \
-		sh "$H/mkmany" "$SEGS" "$tmp/ready.$i" &
+		sh "$H/mkmany" "$SEGS" "$tmp/ready.$i" 2>"$tmp/err.$i" &
 	pids+=($!)
 done
 for i in $(seq "$NS"); do
 	for _ in $(seq 500); do [ -e "$tmp/ready.$i" ] && break; sleep 0.01; done
-	[ -e "$tmp/ready.$i" ] || { echo "bench: namespace $i did not come up" >&2; exit 1; }
+	[ -e "$tmp/ready.$i" ] || { echo "bench: namespace $i did not come up" >&2; cat "$tmp/err.$i" >&2; exit 1; }
 done
 # One process of each namespace: the sleepers.
 mapfile -t targets < <(for p in "${pids[@]}"; do pgrep -P "$p"; done)
