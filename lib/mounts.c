@@ -126,7 +126,23 @@ int shm_mounts_tmpfs_devs(struct shm_ctx *ctx, uint64_t **devs, size_t *n)
 struct mounts_arg {
 	struct shm_mounts *m;
 	uint64_t shm_dev;
+	const uint64_t *scope_devs; /* other namespaces' shm directories (-A) */
+	size_t nscope_devs;
 };
+
+/*
+ * A container's /dev/shm is often a tmpfs the host mounted for it (docker's
+ * .../mounts/shm): once its objects are listed as POSIX, it is not a tmpfs too.
+ */
+static bool is_shm_dir(const struct mounts_arg *a, uint64_t dev)
+{
+	if (a->shm_dev && dev == a->shm_dev)
+		return true;
+	for (size_t i = 0; i < a->nscope_devs; i++)
+		if (a->scope_devs[i] == dev)
+			return true;
+	return false;
+}
 
 /* The device at @point now, without waiting on a file system that stops answering. */
 static int dev_at(const char *point, uint64_t *dev)
@@ -174,7 +190,7 @@ static int add_mount(const struct mount_line *ml, void *arg)
 		mt->dev = ml->dev;
 		mt->fstype = strdup(ml->fstype);
 		mt->hugetlb = !strcmp(ml->fstype, "hugetlbfs");
-		mt->is_shm_dir = a->shm_dev && ml->dev == a->shm_dev;
+		mt->is_shm_dir = is_shm_dir(a, ml->dev);
 	}
 	char *point = strdup(ml->point);
 	if (!point || !mt->fstype) {
@@ -190,7 +206,8 @@ static int add_mount(const struct mount_line *ml, void *arg)
 int shm_mounts_read(struct shm_ctx *ctx, struct shm_mounts *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct mounts_arg a = { out, 0 };
+	struct mounts_arg a = { out, 0, NULL, 0 };
+	shm_ctx_shm_devs(ctx, &a.scope_devs, &a.nscope_devs);
 	struct stat st;
 	int dfd = shm_dir_open(ctx);
 	if (dfd >= 0 && fstat(dfd, &st) == 0)

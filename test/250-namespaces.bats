@@ -254,3 +254,27 @@ rooted_container() {
 	[ "${#starts[@]}" -gt 10 ]
 	[ "$(printf '%s\n' "${starts[@]}" | sort -u | wc -l)" -eq 1 ]
 }
+
+@test "namespaces: a container /dev/shm the host mounted for it (as docker does) counts once in usage -A" {
+	local host_shm="$BATS_TEST_TMPDIR/ctr-shm" ready="$BATS_TEST_TMPDIR/ctr-ready"
+	mkdir "$host_shm"
+	ns mount -t tmpfs -o size=8m ctr "$host_shm"
+	ns unshare --ipc --mount --pid --fork --propagation private sh -c \
+		'mount --bind "$1" /dev/shm && head -c 1048576 /dev/urandom > /dev/shm/held &&
+		: > "$2" && exec sleep 100000' sh "$host_shm" "$ready" 3>&- &
+	BG_PIDS+=($!)
+	wait_for_file "$ready" container
+	rss() { jq ".usage[] | select(.kind == \"$1\") | .rss" <<<"$2"; }
+	local one all
+	# From the host alone, the mount is a tmpfs of 1 MiB; with -A its object is
+	# POSIX, and the tmpfs line no longer has it: moved, not counted twice.
+	one=$(shmtool --pidns-only usage -b -J)
+	all=$(shmtool --pidns-only usage -A -b -J)
+	[ $(($(rss tmpfs "$one") - $(rss tmpfs "$all"))) -eq 1048576 ]
+	[ $(($(rss posix "$all") - $(rss posix "$one"))) -eq 1048576 ]
+	run shmtool --pidns-only usage -A --mounts -J
+	assert_success
+	jq -e --arg m "$host_shm" '.mounts[] | select(.mount == $m) | .counted == "posix"' <<<"$output"
+	run shmtool --pidns-only usage --mounts -J
+	jq -e --arg m "$host_shm" '.mounts[] | select(.mount == $m) | .counted == "tmpfs"' <<<"$output"
+}
