@@ -73,7 +73,8 @@ teardown() { _common_teardown; }
 @test "dispatch: a failed stdout is said, once, and exits 1 (ftok, rm, pages, metrics, help, --version)" {
 	local id
 	full() {
-		run --separate-stderr ns sh -c '"$@" >/dev/full' sh "$SHMTOOL_BIN" "$@"
+		run --separate-stderr ns env ${MANPATH:+MANPATH="$MANPATH"} sh -c '"$@" >/dev/full' \
+			sh "$SHMTOOL_BIN" "$@"
 		assert_failure 1
 		assert_output ''
 		[ "$stderr" = "shmtool: ${WHO}stdout: no space left on device" ] ||
@@ -87,7 +88,8 @@ teardown() { _common_teardown; }
 	WHO='rm: ' full rm --help
 	WHO='ls: ' full ls --help
 	WHO='help: ' full help
-	WHO='help: ' full help ftok
+	# Without the page (an installed package's would be man's to write).
+	WHO='help: ' MANPATH=/nonexistent full help ftok
 	WHO='' full --version
 	WHO='' full --help
 }

@@ -28,6 +28,7 @@ cmp diffutils
 comm coreutils
 cp coreutils
 cut coreutils
+date coreutils
 dd coreutils
 diff diffutils
 dirname coreutils
@@ -93,7 +94,7 @@ ESSENTIAL='bash dash'
 # (subcommand names, words in messages and comments).
 NOT_RUN='apt-get as col column dir file free groups last link more nl opt passwd
 	script size sum users write promtool prometheus strings unlink m4
-	node w watch which who docker'
+	node w watch which who docker shmtool'
 
 @test "deps: every command the suite runs is installed" {
 	local cmd pkg missing=()
