@@ -171,7 +171,10 @@ $(FUZZ_BUILD)/%.o: %.c $(wildcard lib/*.h cmd/*.h) Makefile
 # preloaded shim only tells memcheck what shmctl(SHM_STAT_ANY) wrote, which
 # valgrind 3.19 does not know (test/fuzz/valgrind-shmctl.c). Commands that attach
 # run bare when not root: valgrind refuses shmat (EINVAL) on a segment the
-# caller may not IPC_STAT, before the kernel can say EACCES.
+# caller may not IPC_STAT, before the kernel can say EACCES. --vgdb=no: its
+# /tmp/vgdb-pipe-shared-mem-vgdb-PID file is named by a pid that repeats from
+# one test's PID namespace to the next, and a run that meets another user's
+# file of the same name (two halves side by side in CI) dies on it.
 VALGRIND ?= valgrind
 VALGRIND_TESTS ?= test/020-ls.bats test/030-stat.bats test/060-cat.bats test/080-rm.bats
 VG_DIR = $(BUILD)/valgrind
@@ -193,7 +196,7 @@ check-valgrind: valgrind-deps
 		'	mktemp "$(abspath $(VG_DIR))/logs/bare.XXXXXX" >/dev/null' \
 		'	exec "$(abspath $(VG_DIR))/shmtool.bin" "$$@";; esac' \
 		'log=$$(mktemp "$(abspath $(VG_DIR))/logs/vg.XXXXXX") || exit 125' \
-		'LD_PRELOAD=$(abspath $(VG_DIR))/shmctl.so exec $(VALGRIND) --error-exitcode=99 \' \
+		'LD_PRELOAD=$(abspath $(VG_DIR))/shmctl.so exec $(VALGRIND) --error-exitcode=99 --vgdb=no \' \
 		'	--leak-check=full --errors-for-leak-kinds=definite,indirect \' \
 		'	--show-leak-kinds=definite,indirect --log-file="$$log" \' \
 		'	"$(abspath $(VG_DIR))/shmtool.bin" "$$@"' >$(VG_DIR)/shmtool
