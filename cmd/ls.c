@@ -173,6 +173,19 @@ static void sort_list(struct shm_ctx *ctx, const struct ls_opts *o, struct shm_l
 	}
 }
 
+/* The table's end (or the JSON's) and the emitter freed: the status, said once. */
+static int finish(struct out *out, int r)
+{
+	if (r == 0)
+		r = out_finish(out);
+	out_free(out);
+	if (r < 0) {
+		cmd_error_sys("ls", "stdout", r);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,
 		size_t ncols, const struct shm_list *list)
 {
@@ -184,14 +197,7 @@ static int emit(struct shm_ctx *ctx, const struct ls_opts *o, const struct colum
 			break;
 		r = out_row(&out, ctx, seg);
 	}
-	if (r == 0)
-		r = out_finish(&out);
-	out_free(&out);
-	if (r < 0) {
-		cmd_error_sys("ls", "stdout", r);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return finish(&out, r);
 }
 
 /*
@@ -254,14 +260,7 @@ static int emit_pack(struct shm_ctx *ctx, const struct ls_opts *o, const struct 
 	}
 	while (r == 0 && shm_pack_next(pack, &pos, &seg))
 		r = out_row(&out, ctx, &seg);
-	if (r == 0)
-		r = out_finish(&out);
-	out_free(&out);
-	if (r < 0) {
-		cmd_error_sys("ls", "stdout", r);
-		return EXIT_FAIL;
-	}
-	return EXIT_OK;
+	return finish(&out, r);
 }
 
 static int ls_plain(struct shm_ctx *ctx, const struct ls_opts *o, const struct column **cols,

@@ -308,8 +308,7 @@ int shm_ctx_shmem_identity(struct shm_ctx *ctx, uint64_t *dev, uint64_t *mnt_id)
 	return 0;
 }
 
-/* The inode of a namespace link "pid:[4026531836]", or 0. */
-static uint64_t ns_inode(const char *path)
+uint64_t shm_ns_inode(const char *path)
 {
 	char link[64];
 	ssize_t n = readlink(path, link, sizeof(link) - 1);
@@ -332,10 +331,10 @@ static bool proc_of_child_pidns(const struct shm_ctx *ctx)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/1/ns/pid", ctx->proc_root);
-	uint64_t ino = ns_inode(path);
+	uint64_t ino = shm_ns_inode(path);
 	if (!ino) {
 		snprintf(path, sizeof(path), "%s/self/ns/pid", ctx->proc_root);
-		ino = ns_inode(path);
+		ino = shm_ns_inode(path);
 	}
 	return ino != INIT_PID_NS_INO;
 }

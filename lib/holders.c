@@ -61,14 +61,9 @@ static int push(struct shm_holders *h, const struct shm_hold *hold)
 /* The inode of the IPC namespace of process @pid, or 0 when it cannot be read. */
 static uint64_t ipc_ns_of(struct scan *s, const char *pid)
 {
-	char path[PATH_MAX], link[64];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s/ns/ipc", shm_ctx_proc_root(s->ctx), pid);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	const char *p = strchr(link, '[');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
+	return shm_ns_inode(path);
 }
 
 /* The memfd's name from "/memfd:NAME" or "/memfd:NAME (deleted)". */

@@ -36,6 +36,8 @@ int shm_memfd_open(struct shm_ctx *ctx, const char *magic_path, int flags, struc
 int shm_ctx_save_home(struct shm_ctx *ctx);
 int shm_keep_fd(int fd);
 void shm_ctx_shm_devs(const struct shm_ctx *ctx, const uint64_t **v, size_t *n);
+/* The inode of a namespace link such as /proc/PID/ns/ipc ("ipc:[4026531839]"), or 0. */
+uint64_t shm_ns_inode(const char *path);
 /* Marks @seg as found in the context's scope (its IPC namespace and process). */
 void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg);
 /* Takes @dir (an O_PATH fd of the scope's shm directory, or <0 for none). */

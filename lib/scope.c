@@ -73,14 +73,9 @@ int shm_ctx_enter(struct shm_ctx *ctx, pid_t pid)
 /* The inode of /proc/PID/ns/ipc's link, or 0. */
 static uint64_t ipc_ns_of(const char *proc_root, const char *pid)
 {
-	char path[PATH_MAX], link[64];
+	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/%s/ns/ipc", proc_root, pid);
-	ssize_t n = readlink(path, link, sizeof(link) - 1);
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	const char *p = strchr(link, '[');
-	return p ? strtoull(p + 1, NULL, 10) : 0;
+	return shm_ns_inode(path);
 }
 
 static int by_ns(const void *a, const void *b)
