@@ -412,6 +412,18 @@ static void row_text(struct out *o, const struct cell *cells)
 }
 
 /*
+ * The length of @s when it is all printable ASCII with no blank or backslash
+ * (nothing to escape, one column a byte); 0 when it is empty or is not.
+ */
+static size_t plain_len(const char *s)
+{
+	const char *p = s;
+	while (*p > 0x20 && *p < 0x7f && *p != '\\')
+		p++;
+	return *p ? 0 : (size_t)(p - s);
+}
+
+/*
  * A table row once the widths are known: each cell straight to the line with
  * its padding. Plain ASCII, nearly every cell, is its own width; anything
  * else is escaped in the arena first, and measured.
@@ -422,12 +434,10 @@ static void row_table_direct(struct out *o, const struct cell *cells)
 	for (size_t i = 0; i < o->ncols; i++) {
 		const struct cell *c = &cells[i];
 		const char *text = cell_text(o, c, buf, sizeof(buf));
-		const char *e = text;
-		while (*e > 0x20 && *e < 0x7f && *e != '\\')
-			e++;
+		size_t len = plain_len(text);
 		bool pids = c->type == CELL_PIDS && each_pid(c, NULL, o);
-		if (!*e && e != text && !pids) {
-			out_table_field(o, i, text, (size_t)(e - text), (size_t)(e - text));
+		if (len && !pids) {
+			out_table_field(o, i, text, len, len);
 			continue;
 		}
 		size_t start = o->arena_len;
@@ -536,13 +546,11 @@ void out_measure(struct out *o, struct shm_ctx *ctx, const void *row)
 		}
 		/* Text that needs no escaping is as wide as it is long: no need to render it. */
 		const char *text = cell_text(o, &cells[i], buf, sizeof(buf));
-		const char *p = text;
-		while (*p > 0x20 && *p < 0x7f && *p != '\\')
-			p++;
-		if (*p || p == text)
+		size_t len = plain_len(text);
+		if (!len)
 			return measure_slow(o, cells);
-		if ((size_t)(p - text) > o->width[i])
-			o->width[i] = (size_t)(p - text);
+		if (len > o->width[i])
+			o->width[i] = len;
 	}
 }
 

@@ -319,6 +319,13 @@ uint64_t shm_ns_inode(const char *path)
 	return p ? strtoull(p + 1, NULL, 10) : 0;
 }
 
+uint64_t shm_proc_ipc_ns(const char *proc_root, const char *pid)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%s/ns/ipc", proc_root, pid);
+	return shm_ns_inode(path);
+}
+
 /* The kernel gives the initial PID namespace this fixed inode (PROC_PID_INIT_INO). */
 #define INIT_PID_NS_INO 0xEFFFFFFCu
 

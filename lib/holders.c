@@ -58,14 +58,6 @@ static int push(struct shm_holders *h, const struct shm_hold *hold)
 	return 0;
 }
 
-/* The inode of the IPC namespace of process @pid, or 0 when it cannot be read. */
-static uint64_t ipc_ns_of(struct scan *s, const char *pid)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s/ns/ipc", shm_ctx_proc_root(s->ctx), pid);
-	return shm_ns_inode(path);
-}
-
 /* The memfd's name from "/memfd:NAME" or "/memfd:NAME (deleted)". */
 static char *memfd_name(const char *path)
 {
@@ -181,7 +173,7 @@ static int parse_maps_line(struct scan *s, pid_t pid, char *line, uint64_t *ns, 
 		return 0;
 	if (!strncmp(path, "/SYSV", 5)) {
 		if (*ns == 0) {
-			*ns = ipc_ns_of(s, pid_s);
+			*ns = shm_proc_ipc_ns(shm_ctx_proc_root(s->ctx), pid_s);
 			s->h->other_ipc += *ns && *ns != s->scope_ns;
 		}
 		if (*ns == 0 || hold.ino > INT32_MAX)

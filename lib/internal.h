@@ -38,6 +38,8 @@ int shm_keep_fd(int fd);
 void shm_ctx_shm_devs(const struct shm_ctx *ctx, const uint64_t **v, size_t *n);
 /* The inode of a namespace link such as /proc/PID/ns/ipc ("ipc:[4026531839]"), or 0. */
 uint64_t shm_ns_inode(const char *path);
+/* The inode of process @pid's IPC namespace under @proc_root, or 0 when unreadable. */
+uint64_t shm_proc_ipc_ns(const char *proc_root, const char *pid);
 /* Marks @seg as found in the context's scope (its IPC namespace and process). */
 void shm_seg_set_scope(struct shm_ctx *ctx, struct shm_seg *seg);
 /* Takes @dir (an O_PATH fd of the scope's shm directory, or <0 for none). */

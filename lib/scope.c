@@ -70,14 +70,6 @@ int shm_ctx_enter(struct shm_ctx *ctx, pid_t pid)
 	return shm_ctx_set_scope(ctx, pid, st.st_ino, dir, path);
 }
 
-/* The inode of /proc/PID/ns/ipc's link, or 0. */
-static uint64_t ipc_ns_of(const char *proc_root, const char *pid)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%s/ns/ipc", proc_root, pid);
-	return shm_ns_inode(path);
-}
-
 static int by_ns(const void *a, const void *b)
 {
 	const struct shm_scope *x = a, *y = b;
@@ -99,7 +91,7 @@ int shm_scopes(struct shm_ctx *ctx, struct shm_scope **out, size_t *n)
 		long pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0)
 			continue;
-		uint64_t ns = ipc_ns_of(shm_ctx_proc_root(ctx), de->d_name);
+		uint64_t ns = shm_proc_ipc_ns(shm_ctx_proc_root(ctx), de->d_name);
 		if (!ns)
 			continue; /* gone, or not ours to see */
 		size_t i = 0;
